@@ -1,0 +1,3 @@
+from projledger.cli.main import run
+
+run()

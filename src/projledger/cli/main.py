@@ -1,0 +1,118 @@
+"""The ``projledger`` command: global options, command registration, the one error handler.
+
+Command modules are registered from :data:`COMMAND_MODULES`; each exposes
+``register(app)``.  They import only Typer and light library modules at the top, so
+``projledger --help`` stays fast — openpyxl, calamine and pydantic load inside the
+commands that need them.
+
+Every :class:`~projledger.errors.ProjledgerError` (and every sqlite error a user can cause:
+busy, read-only, disk full) is caught here, once, in :class:`ProjledgerGroup.invoke`: a
+Chinese message on stderr and the exit status of SPEC §9 — never a traceback.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import sqlite3
+import sys
+from typing import Annotated, Optional
+
+import click
+import typer
+from typer.core import TyperGroup
+
+from projledger import __version__
+from projledger.cli.common import AppState, err_console
+from projledger.errors import ProjledgerError
+
+__all__ = ["app", "run", "COMMAND_MODULES"]
+
+COMMAND_MODULES = (
+    "projledger.cli.core_cmds",
+    "projledger.cli.units",
+    "projledger.cli.projects",
+    "projledger.cli.config",
+    "projledger.cli.calendar",
+    "projledger.cli.procedures",
+    "projledger.cli.importer",
+    "projledger.cli.problems",
+    "projledger.cli.report",
+    "projledger.cli.reserve",
+)
+
+
+def report_error(error: ProjledgerError) -> None:
+    console = err_console()
+    console.print(f"[bold red]错误：[/bold red]{error.message}", markup=True, soft_wrap=True,
+                  highlight=False)
+    for line in error.details:
+        console.print(f"  - {line}", markup=False, soft_wrap=True, highlight=False)
+
+
+class ProjledgerGroup(TyperGroup):
+    """Typer group whose ``invoke`` turns our errors into message + exit status."""
+
+    def invoke(self, ctx: click.Context):
+        from projledger.store.db import translate_sqlite_error
+
+        try:
+            return super().invoke(ctx)
+        except ProjledgerError as error:
+            report_error(error)
+            ctx.exit(error.exit_code)
+        except sqlite3.Error as error:
+            translated = translate_sqlite_error(error)
+            report_error(translated)
+            ctx.exit(getattr(translated, "exit_code", 1))
+        except KeyboardInterrupt:
+            err_console().print("已中断，本次未写入的内容已回滚", markup=False)
+            ctx.exit(130)
+
+
+app = typer.Typer(
+    cls=ProjledgerGroup,
+    name="projledger",
+    help="县级重大项目专班台账：储备库、进度台账、问题台账、法定工作日时限与逐月排队通报。",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"projledger {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    ctx: typer.Context,
+    db: Annotated[Optional[str], typer.Option("--db", help="数据库文件；默认 $PROJLEDGER_DB，再默认 ./projledger.db", metavar="PATH")] = None,
+    by: Annotated[Optional[str], typer.Option("--by", help="操作人（记入留痕），默认当前系统用户")] = None,
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="显示版本")] = False,
+) -> None:
+    """县级重大项目专班台账。"""
+    ctx.obj = AppState(db=db, by=by)
+
+
+def _register_all() -> None:
+    for module_name in COMMAND_MODULES:
+        if importlib.util.find_spec(module_name) is None:
+            continue
+        importlib.import_module(module_name).register(app)
+
+
+_register_all()
+
+
+def run() -> None:
+    """Console-script entry point."""
+    try:
+        app(prog_name="projledger")
+    except BrokenPipeError:  # `projledger project list | head`
+        sys.stderr.close()
+        sys.exit(0)

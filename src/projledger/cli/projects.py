@@ -1,0 +1,230 @@
+"""``projledger project …``, ``plan …`` and ``progress …``: the project ledger by hand."""
+
+from __future__ import annotations
+
+from typing import Annotated, Optional
+
+import typer
+
+from projledger.cli.common import console, emit_json, open_ledger, parse_amount
+from projledger.dates import parse_iso_date, parse_period
+
+project_app = typer.Typer(help="项目（一项目一表）", no_args_is_help=True)
+plan_app = typer.Typer(help="年度重大项目投资计划", no_args_is_help=True)
+progress_app = typer.Typer(help="进度台账（逐月累计完成投资、形象进度）", no_args_is_help=True)
+
+Ref = Annotated[str, typer.Argument(help="项目代码、编号或完整名称", metavar="CODE_OR_ID")]
+Json = Annotated[bool, typer.Option("--json", help="输出 JSON")]
+
+
+def _project_fields(projects, *, name, code, township, department, owner, total_investment,
+                    nature, stage, industry, planned_start, actual_start, leader, note) -> dict:
+    return projects.project_columns(
+        name=name, code=code, township=township, department=department, owner=owner,
+        total_investment=parse_amount(total_investment, "总投资"), nature=nature, stage=stage,
+        industry=industry, planned_start=parse_iso_date(planned_start, "计划开工日期"),
+        actual_start=parse_iso_date(actual_start, "实际开工日期"), leader=leader, note=note)
+
+
+@project_app.command("add")
+def project_add(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Option("--name", help="项目名称")],
+    code: Annotated[Optional[str], typer.Option("--code", help="全国投资项目统一代码，如 2026-620821-47-01-012345")] = None,
+    township: Annotated[Optional[str], typer.Option("--township", help="所在乡镇（名称或别名）")] = None,
+    department: Annotated[Optional[str], typer.Option("--department", help="责任部门（名称或别名）")] = None,
+    owner: Annotated[Optional[str], typer.Option("--owner", help="建设单位")] = None,
+    total_investment: Annotated[Optional[str], typer.Option("--total-investment", help="总投资（万元）")] = None,
+    nature: Annotated[Optional[str], typer.Option("--nature", help="新开工 / 续建 / 前期")] = None,
+    stage: Annotated[Optional[str], typer.Option("--stage", help="项目阶段，默认同建设性质，无则“谋划”")] = None,
+    industry: Annotated[Optional[str], typer.Option("--industry", help="所属行业")] = None,
+    planned_start: Annotated[Optional[str], typer.Option("--planned-start", help="计划开工日期 YYYY-MM-DD")] = None,
+    actual_start: Annotated[Optional[str], typer.Option("--actual-start", help="实际开工日期 YYYY-MM-DD")] = None,
+    leader: Annotated[Optional[str], typer.Option("--leader", help="包联领导")] = None,
+    note: Annotated[Optional[str], typer.Option("--note", help="备注")] = None,
+) -> None:
+    """添加项目。"""
+    from projledger.projects import Projects
+
+    with open_ledger(ctx) as ledger:
+        projects = Projects(ledger.db)
+        fields = _project_fields(projects, name=name, code=code, township=township, department=department,
+                                 owner=owner, total_investment=total_investment, nature=nature, stage=stage,
+                                 industry=industry, planned_start=planned_start, actual_start=actual_start,
+                                 leader=leader, note=note)
+        with ledger.transaction() as writer:
+            project = projects.add(writer, fields)
+    console().print(f"已添加项目“{project.label}”，编号 {project.id}", markup=False)
+
+
+@project_app.command("update")
+def project_update(
+    ctx: typer.Context,
+    ref: Ref,
+    name: Annotated[Optional[str], typer.Option("--name")] = None,
+    code: Annotated[Optional[str], typer.Option("--code")] = None,
+    township: Annotated[Optional[str], typer.Option("--township")] = None,
+    department: Annotated[Optional[str], typer.Option("--department")] = None,
+    owner: Annotated[Optional[str], typer.Option("--owner")] = None,
+    total_investment: Annotated[Optional[str], typer.Option("--total-investment", help="总投资（万元）")] = None,
+    nature: Annotated[Optional[str], typer.Option("--nature")] = None,
+    stage: Annotated[Optional[str], typer.Option("--stage")] = None,
+    industry: Annotated[Optional[str], typer.Option("--industry")] = None,
+    planned_start: Annotated[Optional[str], typer.Option("--planned-start")] = None,
+    actual_start: Annotated[Optional[str], typer.Option("--actual-start")] = None,
+    leader: Annotated[Optional[str], typer.Option("--leader")] = None,
+    note: Annotated[Optional[str], typer.Option("--note")] = None,
+) -> None:
+    """修改项目信息（只改给出的字段，变更记入留痕）。"""
+    from projledger.errors import UsageError
+    from projledger.projects import Projects
+
+    with open_ledger(ctx) as ledger:
+        projects = Projects(ledger.db)
+        project = projects.get(ref)
+        fields = _project_fields(projects, name=name, code=code, township=township, department=department,
+                                 owner=owner, total_investment=total_investment, nature=nature, stage=stage,
+                                 industry=industry, planned_start=planned_start, actual_start=actual_start,
+                                 leader=leader, note=note)
+        if not fields:
+            raise UsageError("没有给出要修改的字段（如 --actual-start 2026-04-15）")
+        with ledger.transaction() as writer:
+            changed = projects.update(writer, project, fields)
+    console().print(f"已更新项目“{project.label}”" if changed else f"项目“{project.label}”没有变化", markup=False)
+
+
+@project_app.command("list")
+def project_list(
+    ctx: typer.Context,
+    township: Annotated[Optional[str], typer.Option("--township", help="按乡镇筛选")] = None,
+    department: Annotated[Optional[str], typer.Option("--department", help="按部门筛选")] = None,
+    year: Annotated[Optional[int], typer.Option("--year", help="只列该年度计划内项目，并给出年度计划和累计完成")] = None,
+    stage: Annotated[Optional[str], typer.Option("--stage", help="按阶段筛选")] = None,
+    as_json: Json = False,
+) -> None:
+    """列出项目。"""
+    from projledger.money import format_money, money_json
+    from projledger.plans import plans_for_year
+    from projledger.progress import ytd_by_project
+    from projledger.projects import Projects
+    from projledger.render import print_table
+
+    with open_ledger(ctx) as ledger:
+        projects = Projects(ledger.db).list(township=township, department=department, stage=stage)
+        plans = plans_for_year(ledger.db, year) if year else {}
+        ytd = ytd_by_project(ledger.db, year) if year else {}
+    if year:
+        projects = [p for p in projects if p.id in plans]
+    if as_json:
+        rows = []
+        for p in projects:
+            row = p.to_json()
+            if year:
+                row["annual_plan"] = money_json(plans[p.id].investment)
+                row["ytd_completed"] = money_json(ytd.get(p.id, 0))
+            rows.append(row)
+        emit_json(rows)
+        return
+    columns = ["编号", "项目代码", "项目名称", "乡镇", "部门", "阶段", "总投资(万元)", "计划开工", "实际开工"]
+    if year:
+        columns += [f"{year}年计划(万元)", "累计完成(万元)"]
+    rows = []
+    for p in projects:
+        row = [p.id, p.code, p.name, p.township, p.department, p.stage, format_money(p.total_investment),
+               p.planned_start, p.actual_start]
+        if year:
+            row += [format_money(plans[p.id].investment), format_money(ytd.get(p.id))]
+        rows.append(row)
+    print_table(f"项目（{len(projects)}个）", columns, rows, justify_right=(6, 9, 10))
+
+
+@project_app.command("show")
+def project_show(ctx: typer.Context, ref: Ref, as_json: Json = False) -> None:
+    """一项目一表：基本信息、年度计划、进度记录。"""
+    from projledger.money import format_money
+    from projledger.plans import Plans
+    from projledger.progress import ProgressLog
+    from projledger.projects import Projects
+    from projledger.render import print_table
+
+    with open_ledger(ctx) as ledger:
+        project = Projects(ledger.db).get(ref)
+        plans = Plans(ledger.db).for_project(project.id)
+        progress = ProgressLog(ledger.db).for_project(project.id)
+    if as_json:
+        emit_json({**project.to_json(), "id": project.id, "plans": [p.to_json() for p in plans],
+                   "progress": [r.to_json() for r in progress]})
+        return
+    out = console()
+    out.print(f"[bold]{project.label}[/bold]  编号 {project.id}", markup=True, highlight=False)
+    fields = [("所在乡镇", project.township), ("责任部门", project.department), ("建设单位", project.owner),
+              ("阶段", project.stage), ("建设性质", project.nature), ("所属行业", project.industry),
+              ("总投资(万元)", format_money(project.total_investment)),
+              ("计划开工", project.planned_start), ("实际开工", project.actual_start),
+              ("包联领导", project.leader), ("备注", project.note)]
+    for label, value in fields:
+        out.print(f"  {label}：{value if value not in (None, '') else '—'}", markup=False, highlight=False)
+    if plans:
+        print_table("年度计划", ["年度", "计划投资(万元)", "性质", "计划开工"],
+                    [(p.year, format_money(p.investment), p.nature, p.planned_start) for p in plans],
+                    justify_right=(1,))
+    if progress:
+        print_table("进度记录", ["期间", "累计完成(万元)", "当月完成(万元)", "形象进度", "填报日期"],
+                    [(r.period, format_money(r.ytd_completed), format_money(r.month_completed), r.status,
+                      r.reported_on) for r in progress], justify_right=(1, 2))
+
+
+@plan_app.command("set")
+def plan_set(
+    ctx: typer.Context,
+    ref: Ref,
+    year: Annotated[int, typer.Option("--year", help="年度")],
+    investment: Annotated[Optional[str], typer.Option("--investment", help="年度计划投资（万元）")] = None,
+    nature: Annotated[Optional[str], typer.Option("--nature", help="新开工 / 续建 / 前期")] = None,
+    planned_start: Annotated[Optional[str], typer.Option("--planned-start", help="计划开工日期")] = None,
+) -> None:
+    """设置项目的年度计划（列入该年度重大项目计划）。"""
+    from projledger.plans import Plans
+    from projledger.projects import Projects
+
+    amount = parse_amount(investment, "年度计划投资")
+    start = parse_iso_date(planned_start, "计划开工日期")
+    with open_ledger(ctx) as ledger:
+        project = Projects(ledger.db).get(ref)
+        with ledger.transaction() as writer:
+            outcome = Plans(ledger.db).set(writer, project, year, investment=amount, nature=nature,
+                                           planned_start=start)
+    words = {"created": "已列入", "updated": "已更新", "unchanged": "没有变化："}
+    console().print(f"{words[outcome]}{year}年度计划：{project.label}", markup=False)
+
+
+@progress_app.command("log")
+def progress_log(
+    ctx: typer.Context,
+    ref: Ref,
+    period: Annotated[str, typer.Option("--period", help="期间 YYYY-MM")],
+    ytd: Annotated[Optional[str], typer.Option("--ytd", help="本年累计完成投资（万元）")] = None,
+    month: Annotated[Optional[str], typer.Option("--month", help="当月完成投资（万元）；只给它时累计按上月累计+当月推算")] = None,
+    status: Annotated[Optional[str], typer.Option("--status", help="形象进度")] = None,
+    reported_on: Annotated[Optional[str], typer.Option("--reported-on", help="填报日期")] = None,
+) -> None:
+    """登记项目某月进度。"""
+    from projledger.progress import ProgressLog
+    from projledger.projects import Projects
+
+    period = parse_period(period)
+    ytd_amount, month_amount = parse_amount(ytd, "累计完成投资"), parse_amount(month, "当月完成投资")
+    reported = parse_iso_date(reported_on, "填报日期")
+    with open_ledger(ctx) as ledger:
+        project = Projects(ledger.db).get(ref)
+        with ledger.transaction() as writer:
+            outcome = ProgressLog(ledger.db).log(writer, project, period, ytd=ytd_amount, month=month_amount,
+                                                 status=status, reported_on=reported, source="cli")
+    words = {"created": "已登记", "updated": "已更新", "unchanged": "没有变化："}
+    console().print(f"{words[outcome]}{period}进度：{project.label}", markup=False)
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(project_app, name="project")
+    app.add_typer(plan_app, name="plan")
+    app.add_typer(progress_app, name="progress")

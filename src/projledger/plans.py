@@ -1,0 +1,96 @@
+"""Annual plans (年度重大项目投资计划): one record per project per year.
+
+A project is *in the plan* for year Y when it has a record for Y — that is what the monthly
+ranking counts.  The record holds the year's planned investment (万元), the nature for that
+year (新开工 / 续建 / 前期) and the planned start.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from projledger.dates import iso
+from projledger.errors import DataError
+from projledger.money import from_db, money_json, to_db
+from projledger.projects import NATURES, Project, check_choice
+
+__all__ = ["AnnualPlan", "Plans", "plans_for_year"]
+
+
+@dataclass(frozen=True)
+class AnnualPlan:
+    project_id: int
+    year: int
+    investment: Decimal
+    nature: str | None
+    planned_start: dt.date | None
+    planned_start_precision: str = "day"
+
+    def to_json(self) -> dict:
+        return {"year": self.year, "investment": money_json(self.investment), "nature": self.nature,
+                "planned_start": iso(self.planned_start)}
+
+
+def check_year(year: int) -> int:
+    if not 2000 <= year <= 2100:
+        raise DataError(f"年度 {year} 不合理")
+    return year
+
+
+class Plans:
+    def __init__(self, db):
+        self.db = db
+
+    def for_project(self, project_id: int) -> list[AnnualPlan]:
+        rows = self.db.execute(
+            "SELECT project_id, year, investment, nature, planned_start, planned_start_precision"
+            " FROM annual_plans WHERE project_id = ? ORDER BY year", [project_id]).fetchall()
+        return [self._plan(r) for r in rows]
+
+    def get(self, project_id: int, year: int) -> AnnualPlan | None:
+        row = self.db.execute(
+            "SELECT project_id, year, investment, nature, planned_start, planned_start_precision"
+            " FROM annual_plans WHERE project_id = ? AND year = ?", [project_id, year]).fetchone()
+        return self._plan(row) if row else None
+
+    @staticmethod
+    def _plan(row) -> AnnualPlan:
+        return AnnualPlan(row[0], row[1], from_db(row[2]), row[3],
+                          dt.date.fromisoformat(row[4]) if row[4] else None, row[5])
+
+    def set(self, writer, project: Project, year: int, *, investment: Decimal | None = None,
+            nature: str | None = None, planned_start: dt.date | None = None,
+            planned_start_precision: str = "day") -> str:
+        """Create or update the plan record; returns "created" / "updated" / "unchanged"."""
+        check_year(year)
+        check_choice(nature, NATURES, "建设性质")
+        existing = self.get(project.id, year)
+        if existing is None and investment is None:
+            raise DataError(f"项目“{project.label}”还没有{year}年度计划，请用 --investment 给出年度计划投资")
+        if investment is not None and investment < 0:
+            raise DataError("年度计划投资不能为负数")
+        values: dict = {}
+        if investment is not None:
+            values["investment"] = to_db(investment)
+        if nature is not None:
+            values["nature"] = nature
+        elif existing is None:
+            values["nature"] = project.nature
+        if planned_start is not None:
+            values["planned_start"] = planned_start.isoformat()
+            values["planned_start_precision"] = planned_start_precision
+        elif existing is None and project.planned_start is not None:
+            values["planned_start"] = project.planned_start.isoformat()
+            values["planned_start_precision"] = project.planned_start_precision
+        return writer.upsert("annual_plans", {"project_id": project.id, "year": year}, values,
+                             project_id=project.id)
+
+
+def plans_for_year(db, year: int) -> dict[int, AnnualPlan]:
+    """Every annual-plan record of ``year``, by project id."""
+    rows = db.execute(
+        "SELECT project_id, year, investment, nature, planned_start, planned_start_precision"
+        " FROM annual_plans WHERE year = ?", [year]).fetchall()
+    return {row[0]: Plans._plan(row) for row in rows}

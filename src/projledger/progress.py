@@ -1,0 +1,94 @@
+"""Progress records (进度台账): per project per month, the year-to-date investment completed.
+
+Year-to-date (``ytd_completed``) is what the ranking uses; when a township reports only the
+month's figure, year-to-date is derived from the latest earlier record of the same year.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from projledger.errors import DataError
+from projledger.money import from_db, money_json, to_db
+from projledger.projects import Project
+
+__all__ = ["ProgressRecord", "ProgressLog", "ytd_by_project"]
+
+
+@dataclass(frozen=True)
+class ProgressRecord:
+    project_id: int
+    period: str
+    ytd_completed: Decimal
+    month_completed: Decimal | None
+    status: str | None
+    reported_on: str | None
+    source: str | None
+
+    def to_json(self) -> dict:
+        return {"period": self.period, "ytd_completed": money_json(self.ytd_completed),
+                "month_completed": money_json(self.month_completed), "status": self.status,
+                "reported_on": self.reported_on, "source": self.source}
+
+
+_SELECT = ("SELECT project_id, period, ytd_completed, month_completed, status, reported_on, source"
+           " FROM progress")
+
+
+def _record(row) -> ProgressRecord:
+    return ProgressRecord(row[0], row[1], from_db(row[2]), from_db(row[3]), row[4], row[5], row[6])
+
+
+class ProgressLog:
+    def __init__(self, db):
+        self.db = db
+
+    def for_project(self, project_id: int) -> list[ProgressRecord]:
+        rows = self.db.execute(_SELECT + " WHERE project_id = ? ORDER BY period", [project_id])
+        return [_record(r) for r in rows]
+
+    def latest(self, project_id: int, period: str, *, before: bool = False) -> ProgressRecord | None:
+        """Latest record of the period's year with period ≤ P (or < P with ``before``)."""
+        op = "<" if before else "<="
+        row = self.db.execute(
+            _SELECT + f" WHERE project_id = ? AND year = ? AND period {op} ? ORDER BY period DESC LIMIT 1",
+            [project_id, int(period[:4]), period]).fetchone()
+        return _record(row) if row else None
+
+    def derive_ytd(self, project_id: int, period: str, month_completed: Decimal) -> Decimal:
+        """Year-to-date from this month's figure: the previous record of the year plus the month."""
+        previous = self.latest(project_id, period, before=True)
+        return (previous.ytd_completed if previous else Decimal("0")) + month_completed
+
+    def log(self, writer, project: Project, period: str, *, ytd: Decimal | None = None,
+            month: Decimal | None = None, status: str | None = None,
+            reported_on: dt.date | None = None, source: str | None = None) -> str:
+        """Create or update the period's record; returns "created" / "updated" / "unchanged"."""
+        if ytd is None and month is None:
+            raise DataError(f"项目“{project.label}”{period}：请给出本年累计完成投资（--ytd）或当月完成投资（--month）")
+        for value, what in ((ytd, "累计完成投资"), (month, "当月完成投资")):
+            if value is not None and value < 0:
+                raise DataError(f"{what}不能为负数")
+        if ytd is None:
+            ytd = self.derive_ytd(project.id, period, month)
+        values = {"year": int(period[:4]), "ytd_completed": to_db(ytd),
+                  "month_completed": to_db(month), "status": status,
+                  "reported_on": reported_on.isoformat() if reported_on else None}
+        if source is not None:
+            values["source"] = source
+        return writer.upsert("progress", {"project_id": project.id, "period": period}, values,
+                             project_id=project.id)
+
+
+def ytd_by_project(db, year: int, period: str | None = None) -> dict[int, Decimal]:
+    """Each project's year-to-date completed: its latest record of ``year`` with period ≤ P."""
+    last = period or f"{year:04d}-12"
+    rows = db.execute(
+        "SELECT p.project_id, p.ytd_completed FROM progress p"
+        " JOIN (SELECT project_id, MAX(period) AS period FROM progress"
+        "       WHERE year = ? AND period <= ? GROUP BY project_id) latest"
+        " ON latest.project_id = p.project_id AND latest.period = p.period",
+        [year, last]).fetchall()
+    return {pid: from_db(value) for pid, value in rows}

@@ -1,0 +1,206 @@
+"""Settings kept in the ledger file (county name, scoring weights, card thresholds, …).
+
+Only what the user changed is stored: table ``settings`` maps a dotted key
+(``scoring.weights.invest``) to a JSON value; :func:`load_settings` lays those over the
+defaults and validates the whole with pydantic, so a bad value is refused at ``config set``
+time with a Chinese message and can never reach a report.  The JSON Schema of
+:class:`Settings` is checked in as ``schemas/settings.schema.json``
+(``python -m projledger.settings > schemas/settings.schema.json`` regenerates it).
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+from decimal import Decimal
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from projledger.errors import DataError
+
+__all__ = ["Settings", "load_settings", "set_setting", "unset_setting", "flatten", "settings_schema"]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+
+class ScoringWeights(_Model):
+    """逐月排队 weights; renormalised over the metrics a unit has (SPEC §5)."""
+
+    start: Decimal = Field(Decimal("0.3"), ge=0, description="开工率权重")
+    invest: Decimal = Field(Decimal("0.5"), ge=0, description="投资完成率权重")
+    resolve: Decimal = Field(Decimal("0.2"), ge=0, description="问题办结率权重")
+
+    @model_validator(mode="after")
+    def _not_all_zero(self):
+        if self.start + self.invest + self.resolve <= 0:
+            raise ValueError("三项权重不能全为0")
+        return self
+
+
+class Scoring(_Model):
+    weights: ScoringWeights = ScoringWeights()
+
+
+class CardSettings(_Model):
+    """红黄蓝牌 thresholds (SPEC §6)."""
+
+    blue_within_workdays: int = Field(2, ge=0, description="到期前N个工作日内亮蓝牌")
+    yellow_overdue_max_workdays: int = Field(5, ge=1, description="逾期1至N个工作日亮黄牌，超过亮红牌")
+    start_yellow_max_days: int = Field(30, ge=1, description="新开工项目逾期未开工N个自然日内黄牌，超过红牌")
+    invest_yellow_ratio: Decimal = Field(Decimal("0.8"), gt=0, le=1, description="投资完成率低于序时进度该比例亮黄牌")
+    invest_red_ratio: Decimal = Field(Decimal("0.5"), gt=0, le=1, description="投资完成率低于序时进度该比例亮红牌")
+
+    @model_validator(mode="after")
+    def _red_below_yellow(self):
+        if self.invest_red_ratio > self.invest_yellow_ratio:
+            raise ValueError("红牌比例不能高于黄牌比例")
+        return self
+
+
+class ReserveThresholds(_Model):
+    """储备库 thresholds in 亿元 (seed 002: 综合≥1000亿且产业类≥50%，行业≥100亿，产业链≥300亿，乡镇≥10亿)."""
+
+    comprehensive_yi: Decimal = Field(Decimal("1000"), ge=0)
+    comprehensive_industrial_share: Decimal = Field(Decimal("0.5"), ge=0, le=1)
+    industry_yi: Decimal = Field(Decimal("100"), ge=0)
+    chain_yi: Decimal = Field(Decimal("300"), ge=0)
+    township_yi: Decimal = Field(Decimal("10"), ge=0)
+
+
+DEFAULT_CATEGORIES = ["用地", "规划", "环评", "资金", "手续", "施工", "要素保障", "政策", "其他"]
+DEFAULT_LEVELS = ["乡镇", "县直部门", "县级", "市级及以上"]
+
+
+class Settings(_Model):
+    county_name: str = Field("示范县", min_length=1, description="县（区）名称，用于报表标题")
+    problem_default_workdays: int = Field(10, ge=0, le=365, description="问题解决时限（工作日）")
+    problem_reply_workdays: int = Field(3, ge=0, le=60, description="提出解决意见时限（工作日）")
+    problem_categories: list[str] = Field(default_factory=lambda: list(DEFAULT_CATEGORIES), min_length=1)
+    problem_levels: list[str] = Field(default_factory=lambda: list(DEFAULT_LEVELS), min_length=1)
+    scoring: Scoring = Scoring()
+    cards: CardSettings = CardSettings()
+    reserve: ReserveThresholds = ReserveThresholds()
+
+
+def flatten(model: BaseModel, prefix: str = "") -> dict[str, Any]:
+    """Dotted key → value for every leaf setting (what ``config show`` lists)."""
+    flat: dict[str, Any] = {}
+    for name in type(model).model_fields:
+        value = getattr(model, name)
+        key = f"{prefix}{name}"
+        if isinstance(value, BaseModel):
+            flat.update(flatten(value, key + "."))
+        else:
+            flat[key] = value
+    return flat
+
+
+def _leaf_keys() -> list[str]:
+    return list(flatten(Settings()))
+
+
+def _nest(overrides: dict[str, Any]) -> dict[str, Any]:
+    nested: dict[str, Any] = {}
+    for dotted, value in overrides.items():
+        node = nested
+        *parents, leaf = dotted.split(".")
+        for part in parents:
+            node = node.setdefault(part, {})
+        node[leaf] = value
+    return nested
+
+
+def _validate(overrides: dict[str, Any]) -> Settings:
+    try:
+        return Settings.model_validate(_nest(overrides))
+    except ValidationError as exc:
+        problems = []
+        for err in exc.errors():
+            where = ".".join(str(p) for p in err["loc"])
+            problems.append(f"{where}：{_chinese_error(err)}")
+        raise DataError("设置值无效：" + "；".join(problems)) from None
+
+
+def _chinese_error(err: dict) -> str:
+    kind = err.get("type", "")
+    ctx = err.get("ctx") or {}
+    messages = {
+        "greater_than_equal": f"不能小于{ctx.get('ge')}",
+        "greater_than": f"必须大于{ctx.get('gt')}",
+        "less_than_equal": f"不能大于{ctx.get('le')}",
+        "int_parsing": "必须是整数",
+        "int_from_float": "必须是整数",
+        "decimal_parsing": "必须是数字",
+        "string_too_short": "不能为空",
+        "too_short": "不能为空列表",
+        "list_type": "必须是列表（JSON 数组，如 [\"用地\",\"规划\"]）",
+        "string_type": "必须是文本",
+    }
+    if kind in messages:
+        return messages[kind]
+    if kind == "value_error":
+        return str(ctx.get("error", err.get("msg")))
+    return err.get("msg", kind)
+
+
+def _stored_overrides(db) -> dict[str, Any]:
+    return {key: json.loads(value) for key, value in db.execute("SELECT key, value FROM settings").fetchall()}
+
+
+def load_settings(db) -> Settings:
+    return _validate(_stored_overrides(db))
+
+
+def parse_value(raw: str) -> Any:
+    """CLI text → JSON value: numbers, lists and booleans as JSON, anything else as text."""
+    try:
+        return json.loads(raw)
+    except json.JSONDecodeError:
+        return raw
+
+
+def check_key(key: str) -> None:
+    keys = _leaf_keys()
+    if key not in keys:
+        close = difflib.get_close_matches(key, keys, n=3, cutoff=0.5)
+        hint = f"。您是不是要设置：{'、'.join(close)}" if close else ""
+        raise DataError(f"没有名为“{key}”的设置{hint}（projledger config show 列出全部设置）")
+
+
+def set_setting(writer, db, key: str, raw_value: str) -> tuple[Any, Any]:
+    """Validate and store one setting inside the caller's transaction; returns (old, new)."""
+    check_key(key)
+    overrides = _stored_overrides(db)
+    old = flatten(_validate(overrides))[key]
+    value = parse_value(raw_value)
+    overrides[key] = value
+    new = flatten(_validate(overrides))[key]
+    stored = json.dumps(_jsonable(new), ensure_ascii=False)
+    writer.upsert("settings", {"key": key}, {"value": stored})
+    return old, new
+
+
+def unset_setting(writer, key: str) -> bool:
+    check_key(key)
+    return writer.delete("settings", {"key": key})
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return float(value) if value != value.to_integral_value() else int(value)
+    return value
+
+
+def settings_json(settings: Settings) -> dict[str, Any]:
+    return {k: _jsonable(v) for k, v in flatten(settings).items()}
+
+
+def settings_schema() -> dict:
+    return Settings.model_json_schema()
+
+
+if __name__ == "__main__":  # regenerate schemas/settings.schema.json
+    print(json.dumps(settings_schema(), ensure_ascii=False, indent=2))

@@ -1,0 +1,83 @@
+"""The store: opening the ledger file, migrations, the write transaction and the audit trail.
+
+:class:`Ledger` is what domain stores receive.  Reads go straight to ``ledger.db``; writes
+happen inside ``with ledger.transaction() as w:`` where ``w`` is an
+:class:`~projledger.store.audit.AuditedWriter` — one ``BEGIN IMMEDIATE`` per command,
+opened after validation, every row change audited.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from pathlib import Path
+
+import sqlite_utils
+
+from projledger.store.audit import AuditedWriter, audit_rows
+from projledger.store.db import (
+    DEFAULT_DB,
+    connect,
+    current_actor,
+    current_command,
+    immediate_transaction,
+    resolve_db_path,
+    translate_sqlite_error,
+)
+
+__all__ = [
+    "Ledger",
+    "AuditedWriter",
+    "audit_rows",
+    "DEFAULT_DB",
+    "resolve_db_path",
+    "translate_sqlite_error",
+]
+
+
+class Ledger:
+    """An open ledger file plus who is acting and with which command line."""
+
+    def __init__(self, db: sqlite_utils.Database, path: Path | None = None,
+                 actor: str | None = None, command: str | None = None):
+        self.db = db
+        self.path = path
+        self.actor = current_actor(actor)
+        self.command = command or current_command()
+        self._settings = None
+
+    @classmethod
+    def open(cls, path: str | Path | None = None, *, create: bool = False,
+             actor: str | None = None, command: str | None = None) -> "Ledger":
+        """Open (and with ``create`` make) the file, applying pending migrations."""
+        from projledger.store.migrations import apply_all
+
+        resolved = resolve_db_path(path)
+        db = connect(resolved, create=create)
+        apply_all(db)
+        return cls(db, resolved, actor=actor, command=command)
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[AuditedWriter]:
+        """The command's one write transaction; everything in it commits or nothing does."""
+        with immediate_transaction(self.db):
+            self._settings = None
+            yield AuditedWriter(self.db, self.actor, self.command)
+        self._settings = None
+
+    def settings(self):
+        """Validated settings (defaults merged with what ``config set`` stored)."""
+        if self._settings is None:
+            from projledger.settings import load_settings
+
+            self._settings = load_settings(self.db)
+        return self._settings
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> "Ledger":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
