@@ -1,0 +1,66 @@
+"""Shared fixtures: a fresh ledger file and a CLI runner bound to it.
+
+``cli("unit", "list", "--json")`` runs the real Typer app (through the same error
+handler users get) against a temporary database and returns click's Result, with stdout
+and stderr kept apart so tests can check both the JSON and the Chinese message.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from projledger.cli.main import app
+
+
+class Cli:
+    def __init__(self, db_path: Path):
+        self.db_path = db_path
+        self.runner = CliRunner()
+
+    def __call__(self, *args: str, expect: int | None = 0, env: dict | None = None, input: str | None = None):
+        result = self.runner.invoke(app, ["--db", str(self.db_path), *map(str, args)],
+                                    env={"COLUMNS": "200", **(env or {})}, input=input,
+                                    catch_exceptions=False)
+        if expect is not None and result.exit_code != expect:
+            raise AssertionError(
+                f"projledger {' '.join(map(str, args))} exited {result.exit_code}, expected {expect}\n"
+                f"stdout:\n{result.stdout}\nstderr:\n{result.stderr}")
+        return result
+
+    def json(self, *args: str, expect: int = 0):
+        return json.loads(self(*args, "--json", expect=expect).stdout)
+
+
+@pytest.fixture(autouse=True)
+def _isolated_env(monkeypatch, tmp_path):
+    monkeypatch.delenv("PROJLEDGER_DB", raising=False)
+    monkeypatch.setenv("PROJLEDGER_BUSY_TIMEOUT", "2")
+    monkeypatch.chdir(tmp_path)
+
+
+@pytest.fixture
+def db_path(tmp_path) -> Path:
+    return tmp_path / "ledger.db"
+
+
+@pytest.fixture
+def cli(db_path) -> Cli:
+    runner = Cli(db_path)
+    runner("init")
+    return runner
+
+
+@pytest.fixture
+def county(cli) -> Cli:
+    """A small county: two townships, three departments, with aliases."""
+    cli("unit", "add", "城关镇", "--kind", "township", "--alias", "城关")
+    cli("unit", "add", "新城镇", "--kind", "township", "--alias", "新城")
+    cli("unit", "add", "县发改局", "--kind", "department", "--alias", "发改局", "--alias", "县发展和改革局")
+    cli("unit", "add", "县自然资源局", "--kind", "department", "--alias", "自然资源局")
+    cli("unit", "add", "县交通局", "--kind", "department", "--alias", "交通局")
+    return cli
