@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import difflib
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -114,8 +115,14 @@ class Units:
         for label, canonical in candidates.items():
             if key and (key in label or label in key) and canonical not in ranked:
                 ranked.append(canonical)
-        for label in difflib.get_close_matches(key, list(candidates), n=n * 2, cutoff=0.4):
-            if candidates[label] not in ranked:
+        def closeness(label: str) -> float:
+            # difflib similarity, nudged by a shared beginning: "城官" is nearer "城关" than "新城"
+            prefix = len(os.path.commonprefix([key, label]))
+            return difflib.SequenceMatcher(None, key, label).ratio() + 0.2 * prefix / max(len(key), 1)
+
+        scored = sorted(((closeness(label), label) for label in candidates), key=lambda item: -item[0])
+        for score, label in scored:
+            if score >= 0.4 and candidates[label] not in ranked:
                 ranked.append(candidates[label])
         return ranked[:n]
 
