@@ -199,11 +199,8 @@ class Projects:
             self.check_code_free(changes["code"], project.id)
         if "name" in changes:
             changes = {**changes, "name_key": normalize_name(changes["name"])}
-        changed = writer.update("projects", {"id": project.id}, changes)
-        if changed:
-            writer.update("projects", {"id": project.id}, {
-                "updated_at": dt.datetime.now().astimezone().isoformat(timespec="seconds")})
-        return changed
+        now = dt.datetime.now().astimezone().isoformat(timespec="seconds")
+        return writer.update("projects", {"id": project.id}, changes, touch={"updated_at": now})
 
     def project_columns(self, *, name=None, code=None, township=None, department=None,
                         owner=None, stage=None, nature=None, industry=None, industrial=None,

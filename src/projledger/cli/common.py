@@ -27,6 +27,7 @@ __all__ = ["AppState", "state", "open_ledger", "emit_json", "console", "err_cons
 class AppState:
     db: str | None = None
     by: str | None = None
+    command: str | None = None
 
 
 def state(ctx: typer.Context) -> AppState:
@@ -40,7 +41,7 @@ def open_ledger(ctx: typer.Context, *, create: bool = False):
     from projledger.store import Ledger
 
     st = state(ctx)
-    return Ledger.open(st.db, create=create, actor=st.by)
+    return Ledger.open(st.db, create=create, actor=st.by, command=st.command)
 
 
 def _default(value: Any):

@@ -14,11 +14,12 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
+import shlex
 import sqlite3
 import sys
 from typing import Annotated, Optional
 
-import click
+
 import typer
 from typer.core import TyperGroup
 
@@ -53,7 +54,14 @@ def report_error(error: ProjledgerError) -> None:
 class ProjledgerGroup(TyperGroup):
     """Typer group whose ``invoke`` turns our errors into message + exit status."""
 
-    def invoke(self, ctx: click.Context):
+    def make_context(self, info_name, args, parent=None, **extra):
+        # Remember the command line as typed, for the audit trail (sys.argv is wrong under tests).
+        ctx = super().make_context(info_name, list(args), parent=parent, **extra)
+        if parent is None:
+            ctx.meta["projledger.argv"] = shlex.join(["projledger", *args])
+        return ctx
+
+    def invoke(self, ctx):
         from projledger.store.db import translate_sqlite_error
 
         try:
@@ -96,7 +104,7 @@ def main(
     version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="显示版本")] = False,
 ) -> None:
     """县级重大项目专班台账。"""
-    ctx.obj = AppState(db=db, by=by)
+    ctx.obj = AppState(db=db, by=by, command=ctx.meta.get("projledger.argv"))
 
 
 def _register_all() -> None:

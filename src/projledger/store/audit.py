@@ -85,8 +85,11 @@ class AuditedWriter:
         return rowid
 
     def update(self, table: str, key: Mapping[str, Any], changes: Mapping[str, Any], *,
-               project_id: int | None = None) -> bool:
-        """Apply the changed columns only; returns False (and records nothing) when nothing differs."""
+               project_id: int | None = None, touch: Mapping[str, Any] | None = None) -> bool:
+        """Apply the changed columns only; returns False (and records nothing) when nothing differs.
+
+        ``touch`` columns (``updated_at``) are written along with a real change, never alone.
+        """
         self._check_tx()
         before = self.fetch(table, key)
         if before is None:
@@ -94,6 +97,7 @@ class AuditedWriter:
         diff = {c: v for c, v in changes.items() if before.get(c) != v}
         if not diff:
             return False
+        diff.update(touch or {})
         clause, params = _where(key)
         assignments = ", ".join(f"[{c}] = ?" for c in diff)
         self.db.execute(f"UPDATE [{table}] SET {assignments} WHERE {clause}", [*diff.values(), *params])

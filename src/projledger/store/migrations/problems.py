@@ -59,3 +59,10 @@ def m001_problems(db):
         CREATE INDEX idx_problem_escalations_problem ON problem_escalations(problem_id);
         """
     )
+
+
+@migrations()
+def m002_problem_due_start(db):
+    # Why: `problem reopen --limit N` restarts the 解决时限 from the reopening day, and a
+    # provisional deadline must be recomputable from its own start (NULL = reported_on).
+    db.execute("ALTER TABLE problems ADD COLUMN due_start TEXT")

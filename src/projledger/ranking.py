@@ -1,0 +1,374 @@
+"""逐月排队通报 from the ledger: inputs from the database, streaks, rank change, snapshots.
+
+:mod:`projledger.scoring` does the arithmetic on plain records; this module reads those
+records out of the ledger, adds what needs history, and saves what a report recorded.
+
+Inputs for period P of year Y (SPEC §5):
+
+- **plan projects**: projects with an annual-plan record for Y.  Nature and planned start
+  are the plan record's (the nature *for that year*), falling back to the project's own
+  when the plan record leaves them empty; the actual start is the project's.
+  Year-to-date completed = the latest progress record of Y with period ≤ P
+  (:func:`projledger.progress.ytd_by_project`), 0 when there is none.
+- **problems** reported in Y on or before the end of P, each with its project's township
+  and its lead unit's canonical name; a problem counts as closed only while its status is
+  closed (a reopened problem is open again).  Only units of kind department can enter the
+  department ranking through problems they lead.
+- **weights** from settings (``scoring.weights``).
+
+History (SPEC §5):
+
+- a past period p of Y uses the ranking **saved** for p when there is one; else, when at
+  least one progress record exists for p, the ranking is computed afresh for p from today's
+  data; else p was never ranked.  This is used both for the bottom-three streak and for the
+  rank change.
+- **bottom3_streak** counts back from P through January at most; the walk stops as soon as
+  no unit of P's bottom three can still be on a streak, so usually one or two past periods
+  are looked at.
+- **rank_change** = last month's rank − this month's rank (positive: moved up), null in
+  January (a new year has a new plan) and for a unit that was not ranked last month, or when
+  last month was never ranked.
+
+``as_of`` is the end of P, or today when that is earlier (a report run before the month is
+over cannot judge deadlines in the future).  The ranking itself always looks at the end of
+P, as SPEC §5 says; ``as_of`` is for the warnings and the overdue marks of the report.
+
+Snapshots are keyed by (period, kind, unit id): a renamed unit keeps its history.  Saving a
+period again replaces its rows through the audited writer (see
+``store/migrations/ranking.py``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from projledger.dates import period_end
+from projledger.money import from_db, to_db
+from projledger.plans import plans_for_year
+from projledger.progress import ytd_by_project
+from projledger.scoring import (
+    UNIT_KINDS,
+    PlanProject,
+    ProblemRecord,
+    RankingRow,
+    Weights,
+    fill_streaks,
+    rank_units,
+)
+
+__all__ = [
+    "MonthlyRanking",
+    "monthly_ranking",
+    "report_as_of",
+    "load_plan_projects",
+    "load_problems",
+    "weights_from_settings",
+    "save_snapshot",
+    "saved_periods",
+    "unit_history",
+]
+
+KIND_LABELS = {"township": "乡镇", "department": "部门"}
+
+
+@dataclass(frozen=True)
+class MonthlyRanking:
+    """Both rankings of one period, with streaks filled and last month's ranks."""
+
+    period: str
+    as_of: dt.date
+    rankings: dict[str, list[RankingRow]]
+    previous: dict[str, dict[str, int] | None] = field(default_factory=dict)
+    unit_ids: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def year(self) -> int:
+        return int(self.period[:4])
+
+    def rank_change(self, kind: str, row: RankingRow) -> int | None:
+        """Last month's rank − this month's (positive = up); None when not comparable."""
+        before = self.previous.get(kind)
+        if not before or row.unit not in before:
+            return None
+        return before[row.unit] - row.rank
+
+    def to_json(self) -> dict:
+        return {
+            "period": self.period,
+            "as_of": self.as_of.isoformat(),
+            "rankings": {
+                kind: [
+                    {**row.to_json(), "rank_change": self.rank_change(kind, row)}
+                    for row in self.rankings.get(kind, [])
+                ]
+                for kind in UNIT_KINDS
+            },
+        }
+
+
+# ---------------------------------------------------------------- inputs
+
+
+def weights_from_settings(settings) -> Weights:
+    w = settings.scoring.weights
+    return Weights(start=Decimal(w.start), invest=Decimal(w.invest), resolve=Decimal(w.resolve))
+
+
+def report_as_of(period: str, today: dt.date | None = None) -> dt.date:
+    """End of the period, or today when that is earlier."""
+    return min(period_end(period), today or dt.date.today())
+
+
+def _date(text: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(text) if text else None
+
+
+@dataclass(frozen=True)
+class _Base:
+    """A plan project without its year-to-date (which depends on the period)."""
+
+    project_id: int
+    township: str | None
+    department: str | None
+    nature: str | None
+    annual_plan: Decimal
+    planned_start: dt.date | None
+    actual_start: dt.date | None
+
+
+def _plan_bases(db, year: int) -> list[_Base]:
+    plans = plans_for_year(db, year)
+    if not plans:
+        return []
+    rows = db.execute(
+        "SELECT p.id, t.name, d.name, p.nature, p.planned_start, p.actual_start"
+        " FROM projects p JOIN annual_plans ap ON ap.project_id = p.id AND ap.year = ?"
+        " LEFT JOIN units t ON t.id = p.township_id"
+        " LEFT JOIN units d ON d.id = p.department_id ORDER BY p.id",
+        [year],
+    ).fetchall()
+    bases = []
+    for pid, township, department, nature, planned, actual in rows:
+        plan = plans[pid]
+        bases.append(_Base(
+            project_id=pid, township=township, department=department,
+            nature=plan.nature or nature, annual_plan=plan.investment,
+            planned_start=plan.planned_start or _date(planned), actual_start=_date(actual),
+        ))
+    return bases
+
+
+def _with_ytd(bases: list[_Base], ytd: dict[int, Decimal]) -> list[PlanProject]:
+    zero = Decimal(0)
+    return [
+        PlanProject(b.project_id, b.township, b.department, b.nature, b.annual_plan,
+                    b.planned_start, b.actual_start, ytd.get(b.project_id, zero))
+        for b in bases
+    ]
+
+
+def load_plan_projects(db, period: str) -> list[PlanProject]:
+    """The plan projects of P's year with their year-to-date as of P."""
+    year = int(period[:4])
+    return _with_ytd(_plan_bases(db, year), ytd_by_project(db, year, period))
+
+
+def load_problems(db, period: str) -> list[ProblemRecord]:
+    """Problems reported in P's year on or before the end of P (what any ranking ≤ P counts)."""
+    year = int(period[:4])
+    rows = db.execute(
+        "SELECT pr.project_id, t.name, l.name, pr.reported_on, pr.closed_on, pr.status"
+        " FROM problems pr JOIN projects p ON p.id = pr.project_id"
+        " LEFT JOIN units t ON t.id = p.township_id"
+        " LEFT JOIN units l ON l.id = pr.lead_unit_id"
+        " WHERE pr.reported_on >= ? AND pr.reported_on <= ? ORDER BY pr.id",
+        [f"{year:04d}-01-01", period_end(period).isoformat()],
+    ).fetchall()
+    return [
+        ProblemRecord(pid, township, lead, dt.date.fromisoformat(reported),
+                      _date(closed) if status == "closed" else None)
+        for pid, township, lead, reported, closed, status in rows
+    ]
+
+
+# ---------------------------------------------------------------- one period
+
+
+class _Rankings:
+    """Rankings of the periods of one year, computed or read from snapshots, cached."""
+
+    def __init__(self, db, period: str, weights: Weights):
+        self.db = db
+        self.year = int(period[:4])
+        self.weights = weights
+        self.bases = _plan_bases(db, self.year)
+        self.problems = load_problems(db, period)
+        self.departments = [name for (name,) in db.execute(
+            "SELECT name FROM units WHERE kind = 'department'")]
+        self.saved = saved_periods(db, self.year)
+        self.names = dict(db.execute("SELECT id, name FROM units").fetchall())
+        self._cache: dict[str, dict[str, list[RankingRow]] | None] = {}
+
+    def compute(self, period: str) -> dict[str, list[RankingRow]]:
+        """Both rankings of ``period`` from the data as it is now."""
+        projects = _with_ytd(self.bases, ytd_by_project(self.db, self.year, period))
+        end = period_end(period)
+        problems = [p for p in self.problems if p.reported_on <= end]
+        return {
+            kind: rank_units(kind, self.year, period, projects, problems, self.weights,
+                             department_problem_units=self.departments)
+            for kind in UNIT_KINDS
+        }
+
+    def past(self, period: str) -> dict[str, list[RankingRow]] | None:
+        """A past period: its saved ranking, else recomputed if it has progress, else None."""
+        if period not in self._cache:
+            if period in self.saved:
+                result = {kind: _saved_rows(self.db, period, kind, self.names) for kind in UNIT_KINDS}
+            elif self.db.execute("SELECT 1 FROM progress WHERE period = ? LIMIT 1", [period]).fetchone():
+                result = self.compute(period)
+            else:
+                result = None
+            self._cache[period] = result
+        return self._cache[period]
+
+
+def _earlier_periods(period: str):
+    year, month = int(period[:4]), int(period[5:7])
+    for earlier in range(month - 1, 0, -1):
+        yield f"{year:04d}-{earlier:02d}"
+
+
+def _streak_history(source: _Rankings, period: str, kind: str,
+                    rows: list[RankingRow]) -> dict[str, set[str] | None]:
+    """Bottom-three sets of past periods, walking back only while a streak can continue."""
+    alive = {row.unit for row in rows if row.bottom3}
+    history: dict[str, set[str] | None] = {}
+    for earlier in _earlier_periods(period):
+        if not alive:
+            break
+        ranked = source.past(earlier)
+        if ranked is None:
+            history[earlier] = None
+            break
+        members = {row.unit for row in ranked[kind] if row.bottom3}
+        history[earlier] = members
+        alive &= members
+    return history
+
+
+def monthly_ranking(ledger, period: str, *, today: dt.date | None = None) -> MonthlyRanking:
+    """Both rankings of ``period`` (``YYYY-MM``) with streaks and last month's ranks."""
+    db = ledger.db
+    source = _Rankings(db, period, weights_from_settings(ledger.settings()))
+    current = source.compute(period)
+    rankings: dict[str, list[RankingRow]] = {}
+    for kind in UNIT_KINDS:
+        history = _streak_history(source, period, kind, current[kind])
+        rankings[kind] = fill_streaks(current[kind], period, history)
+    previous: dict[str, dict[str, int] | None] = {kind: None for kind in UNIT_KINDS}
+    last = next(_earlier_periods(period), None)
+    if last is not None:
+        ranked = source.past(last)
+        if ranked is not None:
+            previous = {kind: {row.unit: row.rank for row in ranked[kind]} for kind in UNIT_KINDS}
+    ids = {name: uid for uid, name in source.names.items()}
+    return MonthlyRanking(period, report_as_of(period, today), rankings, previous, ids)
+
+
+# ---------------------------------------------------------------- snapshots
+
+
+_SNAPSHOT_COLUMNS = ("unit_id, rank, score, projects, start_due, started, annual_plan,"
+                     " ytd_completed, problems, problems_closed, bottom3, bottom3_streak")
+
+
+def _quotient(numerator, denominator) -> Decimal | None:
+    if not denominator:
+        return None
+    return Decimal(numerator) / Decimal(denominator)
+
+
+def _saved_rows(db, period: str, kind: str, names: dict[int, str]) -> list[RankingRow]:
+    rows = db.execute(
+        f"SELECT {_SNAPSHOT_COLUMNS} FROM ranking_snapshots WHERE period = ? AND kind = ?"
+        " ORDER BY rank", [period, kind]).fetchall()
+    result = []
+    for (uid, rank, score, projects, due, started, plan, ytd, problems, closed,
+         bottom3, streak) in rows:
+        plan_amount, ytd_amount = from_db(plan), from_db(ytd)
+        result.append(RankingRow(
+            rank=rank, unit=names.get(uid, str(uid)), projects=projects, start_due=due,
+            started=started, start_rate=_quotient(started, due), annual_plan=plan_amount,
+            ytd_completed=ytd_amount, invest_rate=_quotient(ytd_amount, plan_amount),
+            problems=problems, problems_closed=closed, resolve_rate=_quotient(closed, problems),
+            score=Decimal(score).scaleb(-2), bottom3=bool(bottom3), bottom3_streak=streak))
+    return result
+
+
+def saved_periods(db, year: int) -> set[str]:
+    return {p for (p,) in db.execute(
+        "SELECT DISTINCT period FROM ranking_snapshots WHERE year = ?", [year])}
+
+
+def _snapshot_values(row: RankingRow, count: int, saved_at: str) -> dict:
+    data = row.to_json()
+    return {
+        "year": None, "unit": row.unit, "rank": row.rank, "units_ranked": count,
+        "score": int(row.score.scaleb(2)), "projects": row.projects,
+        "start_due": row.start_due, "started": row.started, "start_rate": data["start_rate"],
+        "annual_plan": to_db(row.annual_plan), "ytd_completed": to_db(row.ytd_completed),
+        "invest_rate": data["invest_rate"], "problems": row.problems,
+        "problems_closed": row.problems_closed, "resolve_rate": data["resolve_rate"],
+        "bottom3": int(row.bottom3), "bottom3_streak": row.bottom3_streak, "saved_at": saved_at,
+    }
+
+
+def save_snapshot(writer, ranking: MonthlyRanking) -> int:
+    """Record (or replace) the period's rankings inside the caller's transaction.
+
+    Returns the number of unit rows saved.  Units no longer ranked in that period lose their
+    old rows; every change is audited.
+    """
+    db = writer.db
+    saved_at = dt.datetime.now().astimezone().isoformat(timespec="seconds")
+    count = 0
+    for kind in UNIT_KINDS:
+        rows = ranking.rankings.get(kind, [])
+        keep = set()
+        for row in rows:
+            uid = ranking.unit_ids[row.unit]
+            keep.add(uid)
+            values = _snapshot_values(row, len(rows), saved_at) | {"year": ranking.year}
+            writer.upsert("ranking_snapshots",
+                          {"period": ranking.period, "kind": kind, "unit_id": uid}, values)
+            count += 1
+        stale = db.execute("SELECT unit_id FROM ranking_snapshots WHERE period = ? AND kind = ?",
+                           [ranking.period, kind]).fetchall()
+        for (uid,) in stale:
+            if uid not in keep:
+                writer.delete("ranking_snapshots",
+                              {"period": ranking.period, "kind": kind, "unit_id": uid})
+    return count
+
+
+def unit_history(db, unit_id: int, year: int | None = None) -> list[dict]:
+    """A unit's saved ranks month by month (oldest first), both kinds it was ranked in."""
+    sql = ("SELECT period, kind, rank, units_ranked, score, start_rate, invest_rate,"
+           " resolve_rate, bottom3, bottom3_streak, saved_at, unit"
+           " FROM ranking_snapshots WHERE unit_id = ?")
+    params: list = [unit_id]
+    if year is not None:
+        sql += " AND year = ?"
+        params.append(year)
+    rows = db.execute(sql + " ORDER BY period, kind DESC", params).fetchall()
+    return [
+        {"period": period, "kind": kind, "rank": rank, "units_ranked": count,
+         "score": float(Decimal(score).scaleb(-2)), "start_rate": start, "invest_rate": invest,
+         "resolve_rate": resolve, "bottom3": bool(bottom3), "bottom3_streak": streak,
+         "saved_at": saved_at, "unit_at_save": name}
+        for (period, kind, rank, count, score, start, invest, resolve, bottom3, streak,
+             saved_at, name) in rows
+    ]

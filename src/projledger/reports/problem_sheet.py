@@ -1,0 +1,114 @@
+"""《重大项目落地亟待解决问题清单》: the problem-list workbook (seed 004).
+
+One row per problem open as of the date (reported by then, not closed by then), worst first:
+红牌, 黄牌, 蓝牌, then problems without a card; within a colour the most working days overdue,
+then the earliest 解决时限, then the problem number.  Columns: 序号, 项目名称, 所在乡镇, 问题,
+牵头单位, 提出日期, 解决时限, 逾期工作日, 亮牌 — the 亮牌 cell filled with the card colour.
+
+The sheet is printable as handed to the 调度会: title row, A4 landscape fitted to the page
+width, the header row repeated on every page and panes frozen under it
+(:func:`projledger.reports.xlsx.setup_sheet`).  Every text goes through
+:func:`projledger.reports.xlsx.put`, so a problem typed as ``=HYPERLINK(…)`` stays text.
+Deadlines computed with a provisional calendar are named in a note under the table.
+
+Import inside commands only (openpyxl).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+from projledger.cards import CARD_ORDER, Card
+from projledger.problems import Problem, ProblemStore
+
+__all__ = ["SheetRow", "SheetSummary", "HEADERS", "problem_sheet_rows", "write_problem_sheet"]
+
+HEADERS = ("序号", "项目名称", "所在乡镇", "问题", "牵头单位", "提出日期", "解决时限", "逾期工作日", "亮牌")
+_WIDTHS = (6, 28, 12, 44, 16, 12, 12, 10, 8)
+_CARD_COLUMN = HEADERS.index("亮牌") + 1
+SHEET_TITLE = "重大项目落地亟待解决问题清单"
+
+
+@dataclass(frozen=True)
+class SheetRow:
+    problem: Problem
+    card: Card | None
+    overdue_workdays: int
+
+
+@dataclass(frozen=True)
+class SheetSummary:
+    path: Path
+    rows: int
+    counts: dict[str, int]  # red / yellow / blue / none
+    provisional_rows: tuple[int, ...]  # 序号 of rows whose 解决时限 is provisional
+
+
+def _sort_key(row: SheetRow) -> tuple:
+    rank = CARD_ORDER.index(row.card) if row.card is not None else len(CARD_ORDER)
+    return (rank, -row.overdue_workdays, row.problem.due_on or dt.date.max, row.problem.id)
+
+
+def problem_sheet_rows(db, as_of: dt.date, *, calendar=None, settings=None) -> list[SheetRow]:
+    """The open problems of ``as_of`` with card and working days overdue, worst first."""
+    store = ProblemStore(db, settings=settings, calendar=calendar)
+    rows = []
+    for problem in store.open_as_of(as_of):
+        item = store.card(problem, as_of)
+        rows.append(SheetRow(problem, item.card if item else None, store.overdue_workdays(problem, as_of)))
+    return sorted(rows, key=_sort_key)
+
+
+def _cn_date(day: dt.date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def _subtitle(as_of: dt.date, counts: dict[str, int], total: int) -> str:
+    return (f"截至{_cn_date(as_of)}，未办结问题{total}个，其中红牌{counts['red']}个、"
+            f"黄牌{counts['yellow']}个、蓝牌{counts['blue']}个")
+
+
+def write_problem_sheet(db, as_of: dt.date, dest: Path, *, calendar=None, settings=None,
+                        county: str | None = None) -> SheetSummary:
+    """Write the workbook to ``dest`` atomically and say what is in it."""
+    from projledger.reports.xlsx import (
+        CARD_FILLS, DATE, INTEGER, new_workbook, put, save_workbook, setup_sheet, write_table,
+        write_title,
+    )
+
+    if settings is None:
+        from projledger.settings import load_settings
+
+        settings = load_settings(db)
+    rows = problem_sheet_rows(db, as_of, calendar=calendar, settings=settings)
+    counts = {"red": 0, "yellow": 0, "blue": 0, "none": 0}
+    for row in rows:
+        counts[row.card.key if row.card else "none"] += 1
+    workbook = new_workbook()
+    ws = workbook.create_sheet("问题清单")
+    title = f"{county or settings.county_name}{SHEET_TITLE}"
+    header_row = write_title(ws, title, len(HEADERS), subtitle=_subtitle(as_of, counts, len(rows)))
+    values = [
+        (number, row.problem.project_name, row.problem.township, row.problem.text, row.problem.lead_unit,
+         row.problem.reported_on, row.problem.due_on, row.overdue_workdays or None,
+         row.card.label if row.card else None)
+        for number, row in enumerate(rows, start=1)
+    ]
+    write_table(ws, header_row, HEADERS, values, widths=_WIDTHS, wrap_columns=(1, 3, 4),
+                formats={0: INTEGER, 5: DATE, 6: DATE, 7: INTEGER})
+    for offset, row in enumerate(rows, start=1):
+        if row.card is not None:
+            put(ws, header_row + offset, _CARD_COLUMN, row.card.label, fill=CARD_FILLS[row.card.key],
+                align="center", bold=row.card is Card.RED)
+    provisional = tuple(n for n, row in enumerate(rows, start=1) if row.problem.due_provisional)
+    last = header_row + len(rows)
+    if provisional:
+        numbers = "、".join(str(n) for n in provisional)
+        put(ws, last + 2, 1, f"注：序号{numbers}的解决时限按暂定日历计算（当年调休安排尚未发布），"
+                             "通知发布后请用 calendar import 补录。", border=False)
+    setup_sheet(ws, header_row=header_row, first_column_frozen=2, last_column=len(HEADERS))
+    ws.print_area = f"A1:I{last + (2 if provisional else 0)}"
+    path = save_workbook(workbook, Path(dest))
+    return SheetSummary(path, len(rows), counts, provisional)

@@ -1,0 +1,217 @@
+"""Warning cards over the whole ledger (红黄蓝牌预警, SPEC §6) as of a date.
+
+The rules themselves are pure (:mod:`projledger.cards`); this module only *collects* the
+open items of the ledger and hands each to its rule.  Collection is a list of
+**collectors** — functions ``collector(ctx: CollectContext) -> Iterable[CardItem | None]`` —
+so a new kind of item plugs in with one function (:data:`COLLECTORS`):
+
+* :func:`collect_problems` — problems open as of D (reported by D, not closed by D), by
+  their 解决时限 (``deadline_card`` kind ``problem``);
+* :func:`collect_procedures` — rows of the ``procedures`` table (added by the procedures
+  module: ``project_id, item, due_on, done_on``) not done by D; skipped while the table does
+  not exist, so this module does not care whether that feature is installed;
+* :func:`collect_starts` — plan projects of D's year whose plan nature is 新开工, not started
+  by D, planned start before D (``start_card``; plan record's planned start, else the
+  project's);
+* :func:`collect_investment` — plan projects of D's year with a positive plan: year-to-date
+  completed against 序时进度 (``invest_card``).
+
+**Which month is the 序时进度 month?**  Year-to-date figures arrive after a month ends (the
+October sheet comes in early November), so comparing them with D's own month would be unfair.
+The schedule month is the latest period of D's year, up to D's month, for which *any* plan
+project has a progress record; every project's year-to-date is its latest record up to that
+period (a project that did not report keeps its older figure and is judged against the same
+month as everyone else).  With no progress recorded yet in the year it is the last finished
+month (D's month − 1); in January with nothing reported there are no investment cards.
+Projects whose stage is 终止 or 退库 get no start or investment card.
+
+``calendar_complete`` is False when any year between the earliest deadline counted and D has
+no official calendar data, or any counted deadline was stored as provisional.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from projledger.cards import (
+    Card,
+    CardItem,
+    CardThresholds,
+    deadline_card,
+    invest_card,
+    sort_worst_first,
+    start_card,
+    worst_by_project,
+)
+
+__all__ = [
+    "CardsResult",
+    "CollectContext",
+    "Collector",
+    "COLLECTORS",
+    "collect_cards",
+    "collect_problems",
+    "collect_procedures",
+    "collect_starts",
+    "collect_investment",
+    "schedule_month",
+]
+
+INACTIVE_STAGES = ("终止", "退库")
+
+
+@dataclass
+class CollectContext:
+    """What every collector gets: the database, the date, the calendar and the thresholds."""
+
+    db: object
+    as_of: dt.date
+    calendar: object
+    thresholds: CardThresholds
+    settings: object
+    #: Earliest and latest deadline a collector counted working days to or from.
+    first_due: dt.date | None = None
+    last_due: dt.date | None = None
+    #: A collector counted a deadline stored as provisional.
+    provisional: bool = False
+    #: The 序时进度 month the investment collector used (None: no investment cards).
+    schedule_month: int | None = None
+
+    def saw_deadline(self, due: dt.date, provisional: bool = False) -> None:
+        """Note a deadline counted (it decides ``calendar_complete``)."""
+        self.first_due = due if self.first_due is None else min(self.first_due, due)
+        self.last_due = due if self.last_due is None else max(self.last_due, due)
+        self.provisional = self.provisional or provisional
+
+
+Collector = Callable[[CollectContext], Iterable[CardItem | None]]
+
+
+@dataclass(frozen=True)
+class CardsResult:
+    """Every card worst first, each project's overall (worst) card, and how sure we are."""
+
+    items: list[CardItem]
+    project_cards: dict[int, Card]
+    calendar_complete: bool = True
+    warnings: tuple[str, ...] = ()
+    schedule_month: int | None = None
+
+
+def collect_problems(ctx: CollectContext) -> Iterable[CardItem | None]:
+    from projledger.problems import ProblemStore
+
+    store = ProblemStore(ctx.db, settings=ctx.settings, calendar=ctx.calendar)
+    for problem in store.open_as_of(ctx.as_of):
+        if problem.due_on is None:
+            continue
+        ctx.saw_deadline(problem.due_on, problem.due_provisional)
+        yield deadline_card("problem", problem.text, problem.due_on, ctx.as_of, ctx.calendar,
+                            ctx.thresholds, project_id=problem.project_id)
+
+
+def _columns(db, table: str) -> set[str]:
+    return {row[1] for row in db.execute(f"PRAGMA table_info([{table}])").fetchall()}
+
+
+def collect_procedures(ctx: CollectContext) -> Iterable[CardItem | None]:
+    """前期手续 not done by D, by due date; nothing while the ``procedures`` table is absent."""
+    columns = _columns(ctx.db, "procedures")
+    if not {"project_id", "item", "due_on", "done_on"} <= columns:
+        return
+    provisional = "due_provisional" in columns
+    sql = ("SELECT project_id, item, due_on" + (", due_provisional" if provisional else ", 0") +
+           " FROM procedures WHERE due_on IS NOT NULL AND (done_on IS NULL OR done_on > ?)"
+           " ORDER BY project_id, due_on")
+    for project_id, item, due_text, is_provisional in ctx.db.execute(sql, [ctx.as_of.isoformat()]):
+        due = dt.date.fromisoformat(due_text)
+        ctx.saw_deadline(due, bool(is_provisional))
+        yield deadline_card("procedure", item, due, ctx.as_of, ctx.calendar, ctx.thresholds,
+                            project_id=project_id)
+
+
+def _plan_projects(ctx: CollectContext):
+    """(project, plan) for every active plan project of D's year, by project id."""
+    from projledger.plans import plans_for_year
+    from projledger.projects import Projects
+
+    projects = Projects(ctx.db)
+    for project_id, plan in sorted(plans_for_year(ctx.db, ctx.as_of.year).items()):
+        project = projects.by_id(project_id)
+        if project is not None and project.stage not in INACTIVE_STAGES:
+            yield project, plan
+
+
+def collect_starts(ctx: CollectContext) -> Iterable[CardItem | None]:
+    for project, plan in _plan_projects(ctx):
+        yield start_card(project.name, plan.nature, plan.planned_start or project.planned_start,
+                         project.actual_start, ctx.as_of, ctx.thresholds, project_id=project.id)
+
+
+def schedule_month(db, as_of: dt.date) -> int | None:
+    """序时进度 month for ``as_of`` (see the module docstring); None when there is none."""
+    row = db.execute(
+        "SELECT MAX(g.period) FROM progress g JOIN annual_plans a"
+        " ON a.project_id = g.project_id AND a.year = g.year"
+        " WHERE g.year = ? AND g.period <= ?",
+        [as_of.year, f"{as_of.year:04d}-{as_of.month:02d}"]).fetchone()
+    if row and row[0]:
+        return int(row[0][5:7])
+    return as_of.month - 1 or None
+
+
+def collect_investment(ctx: CollectContext) -> Iterable[CardItem | None]:
+    from projledger.progress import ytd_by_project
+
+    month = ctx.schedule_month = schedule_month(ctx.db, ctx.as_of)
+    if month is None:
+        return
+    ytd = ytd_by_project(ctx.db, ctx.as_of.year, f"{ctx.as_of.year:04d}-{month:02d}")
+    for project, plan in _plan_projects(ctx):
+        yield invest_card(project.name, plan.investment, ytd.get(project.id), month, ctx.thresholds,
+                          project_id=project.id)
+
+
+#: Every collector, in the order their items are gathered (sorting comes after).
+COLLECTORS: list[Collector] = [collect_problems, collect_procedures, collect_starts, collect_investment]
+
+
+def collect_cards(ledger_or_db, as_of: dt.date, calendar=None, *,
+                  collectors: Iterable[Collector] | None = None, settings=None) -> CardsResult:
+    """Every card of the ledger as of ``as_of``, worst first, and each project's card.
+
+    ``ledger_or_db`` is a :class:`~projledger.store.Ledger` or its sqlite-utils database;
+    ``calendar`` defaults to the ledger's (:func:`projledger.problems.calendar_for`).
+    """
+    from projledger.problems import calendar_for
+    from projledger.settings import load_settings
+
+    db = getattr(ledger_or_db, "db", ledger_or_db)
+    if settings is None:
+        settings = ledger_or_db.settings() if hasattr(ledger_or_db, "settings") else load_settings(db)
+    if calendar is None:
+        calendar = calendar_for(db)
+    ctx = CollectContext(db=db, as_of=as_of, calendar=calendar,
+                         thresholds=CardThresholds.from_settings(settings.cards), settings=settings)
+    found: list[CardItem | None] = []
+    for collector in (COLLECTORS if collectors is None else collectors):
+        found.extend(collector(ctx))
+    items = sort_worst_first(found)
+    project_cards = {pid: card for pid, card in worst_by_project(items).items() if pid is not None}
+    complete, warnings = _completeness(ctx)
+    return CardsResult(items, project_cards, complete, warnings, ctx.schedule_month)
+
+
+def _completeness(ctx: CollectContext) -> tuple[bool, tuple[str, ...]]:
+    from projledger.workdays import provisional_warning
+
+    first = min(ctx.first_due or ctx.as_of, ctx.as_of)
+    last = max(ctx.last_due or ctx.as_of, ctx.as_of)
+    missing = [y for y in range(first.year, last.year + 1)
+               if hasattr(ctx.calendar, "year_complete") and not ctx.calendar.year_complete(y)]
+    warnings = [provisional_warning(y) for y in missing]
+    if ctx.provisional and not missing:
+        warnings.append("部分截止日期按暂定日历计算，请在国务院通知发布后用 calendar import 补录并刷新")
+    return not (missing or ctx.provisional), tuple(warnings)
