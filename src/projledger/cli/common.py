@@ -68,7 +68,7 @@ def console():
     if _console is None:
         from rich.console import Console
 
-        _console = Console(highlight=False)
+        _console = Console(highlight=False, soft_wrap=True)
     return _console
 
 
@@ -77,7 +77,7 @@ def err_console():
     if _err_console is None:
         from rich.console import Console
 
-        _err_console = Console(stderr=True, highlight=False)
+        _err_console = Console(stderr=True, highlight=False, soft_wrap=True)
     return _err_console
 
 

@@ -1,0 +1,79 @@
+"""``projledger import`` (township sheets) and ``projledger template`` (the sheet to fill in)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from projledger.cli.common import console, emit_json, err_console, is_terminal, open_ledger
+from projledger.dates import parse_iso_date, parse_period
+
+
+def import_command(
+    ctx: typer.Context,
+    files: Annotated[list[Path], typer.Argument(help="乡镇报表：.xlsx .xls .ods .csv（可多个）", metavar="FILE...")],
+    township: Annotated[Optional[str], typer.Option("--township", help="乡镇（默认从填报单位或标题识别）")] = None,
+    period: Annotated[Optional[str], typer.Option("--period", help="报表期间 YYYY-MM（默认从标题或表头识别）")] = None,
+    date: Annotated[Optional[str], typer.Option("--date", help="问题提出日期/填报日期 YYYY-MM-DD（默认取表中填报日期，再默认今天）")] = None,
+    headers: Annotated[Optional[Path], typer.Option("--headers", help="补充的表头同义词 JSON 文件（格式同 schemas/header_synonyms.json）")] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="只检查并报告将发生的变化，不写入")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="输出 JSON 汇总")] = False,
+) -> None:
+    """导入乡镇报表：逐个文件完整校验，有错误的文件整体不导入并列出全部错误。"""
+    from projledger.sheets.township_import import ImportOptions, import_files
+
+    options = ImportOptions(township=township, period=parse_period(period) if period else None,
+                            report_date=parse_iso_date(date, "--date"), dry_run=dry_run,
+                            synonyms_path=headers)
+    with open_ledger(ctx) as ledger:
+        results = _run_with_progress(ledger, files, options)
+    committed = all(r.committed for r in results)
+    if as_json:
+        emit_json({"committed": committed, "dry_run": dry_run, "files": [r.to_json() for r in results]})
+    else:
+        _print_results(results, dry_run)
+    if not committed:
+        raise typer.Exit(1)
+
+
+def _run_with_progress(ledger, files, options):
+    from projledger.sheets.township_import import import_files
+
+    if not is_terminal() or len(files) < 2:
+        return import_files(ledger, files, options)
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                  console=err_console(), transient=True) as bar:
+        task = bar.add_task("导入乡镇报表", total=len(files) * 2)
+        return import_files(ledger, files, options,
+                            progress=lambda text: bar.update(task, advance=1, description=text))
+
+
+def _print_results(results, dry_run: bool) -> None:
+    out, err = console(), err_console()
+    prefix = "［试运行，未写入］" if dry_run else ""
+    for r in results:
+        if r.committed:
+            out.print(f"{prefix}{r.path.name}：{r.township} {r.period}，{r.rows}行，新增项目{r.created}个，"
+                      f"更新{r.updated}个，无变化{r.unchanged}个，新增问题{r.problems_added}条", markup=False)
+        else:
+            err.print(f"错误：{r.path.name} 未导入（{len(r.errors)}处错误，整个文件未写入）：", markup=False)
+            for e in r.errors:
+                err.print(f"  - {e.text()}", markup=False, soft_wrap=True)
+        for w in r.warnings:
+            err.print(f"  提示（{r.path.name}）：{w}", markup=False, soft_wrap=True)
+    rejected = [r for r in results if not r.committed]
+    if rejected and len(results) > 1:
+        err.print(f"共 {len(results)} 个文件，{len(results) - len(rejected)} 个已导入，{len(rejected)} 个未导入", markup=False)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("import")(import_command)
+    try:
+        from projledger.cli.template import template_command
+    except ImportError:  # the template command lives in its own module
+        return
+    app.command("template")(template_command)
