@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import sys
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -68,7 +69,9 @@ def console():
     if _console is None:
         from rich.console import Console
 
-        _console = Console(highlight=False, soft_wrap=True)
+        # Piped or in cron, Rich would squeeze tables to 80 columns; logs read better wide.
+        width = None if sys.stdout.isatty() or os.environ.get("COLUMNS") else 200
+        _console = Console(highlight=False, soft_wrap=True, width=width)
     return _console
 
 

@@ -40,6 +40,7 @@ COMMAND_MODULES = (
     "projledger.cli.problems",
     "projledger.cli.report",
     "projledger.cli.reserve",
+    "projledger.cli.demo",
 )
 
 

@@ -1,0 +1,83 @@
+"""``projledger demo``: the monthly job, end to end, on the bundled example county.
+
+It runs the very commands a staffer runs — ``init``, ``unit import``, ``import`` of each
+month's township sheets, ``report monthly``, ``warn``, ``problem sheet`` — printing each
+command line before it runs, so the demo doubles as a tour.
+"""
+
+from __future__ import annotations
+
+import shlex
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from projledger.cli.common import console
+from projledger.errors import DataError
+
+MONTHS = (("2026-09", "2026-10-03"), ("2026-10", "2026-11-03"))
+
+
+def _examples_dir(given: Path | None) -> Path:
+    candidates = [given] if given else [Path("examples"), Path(__file__).resolve().parents[3] / "examples"]
+    for candidate in candidates:
+        if candidate and (candidate / "units.csv").exists() and (candidate / "乡镇报表").is_dir():
+            return candidate
+    raise DataError("找不到示例数据目录（应包含 units.csv 和 乡镇报表/）；请在项目根目录运行或用 --examples 指定")
+
+
+def _problem_work() -> list[list[str]]:
+    """What the task force did in October: some problems solved, one new one found."""
+    return [
+        ["problem", "close", "1", "--on", "2026-10-15", "--resolution", "县财政追加配套资金180万元"],
+        ["problem", "reply", "6", "--on", "2026-10-08", "--text", "已与公路部门对接，按穿越方案报批"],
+        ["problem", "close", "8", "--on", "2026-10-20", "--resolution", "燃气公司已完成接入"],
+        ["problem", "close", "5", "--on", "2026-10-28", "--resolution", "供电公司完成增容"],
+        ["problem", "add", "2026-620821-44-02-000203", "--text", "升压站用地预审未批复", "--category", "用地",
+         "--lead", "自然资源局", "--reported", "2026-11-17", "--limit", "5"],
+    ]
+
+
+def demo(
+    ctx: typer.Context,
+    out: Annotated[Path, typer.Option("--out", help="演示输出目录（数据库和报表）")] = Path("projledger-demo"),
+    examples: Annotated[Optional[Path], typer.Option("--examples", help="示例数据目录，默认 ./examples")] = None,
+) -> None:
+    """演示：用自带的示例县数据跑一遍月度工作（导入乡镇报表 → 排队通报 → 亮牌 → 问题清单）。"""
+    from projledger.cli.main import app
+    from typer.main import get_command
+
+    source = _examples_dir(examples)
+    out.mkdir(parents=True, exist_ok=True)
+    db = out / "projledger.db"
+    for stale in (db, Path(f"{db}-wal"), Path(f"{db}-shm")):
+        stale.unlink(missing_ok=True)
+    command = get_command(app)
+    sheets = sorted((source / "乡镇报表").iterdir())
+    steps: list[list[str]] = [["init"], ["unit", "import", str(source / "units.csv")],
+                              ["config", "set", "county_name", "示范县"]]
+    registered = set(command.commands)
+    for period, filled_on in MONTHS:
+        month_files = [str(p) for p in sheets if p.stem.endswith(period)]
+        steps.append(["import", *month_files, "--date", filled_on])
+        if period == "2026-09" and "problem" in registered:
+            steps += _problem_work()
+        if "report" in registered:
+            steps.append(["report", "monthly", "--period", period,
+                          "--out", str(out / f"重点项目推进情况排队通报-{period}.xlsx")])
+    if "warn" in registered:
+        steps.append(["warn", "--as-of", "2026-11-21"])
+    if "problem" in registered:
+        steps.append(["problem", "sheet", "--as-of", "2026-11-21", "--out", str(out / "问题清单-2026-11.xlsx")])
+    for step in steps:
+        console().print(f"\n[bold cyan]$ projledger {shlex.join(step)}[/bold cyan]", markup=True)
+        code = command.main(["--db", str(db), *step], prog_name="projledger", standalone_mode=False)
+        if code not in (None, 0):
+            raise typer.Exit(code)
+    console().print(f"\n演示完成：数据库 {db}，报表在 {out}/ 目录。"
+                    f"继续试试：projledger --db {db} project list", markup=False)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("demo")(demo)
