@@ -277,10 +277,10 @@ def warn_command(ctx: typer.Context, as_of: AsOf = None, as_json: Json = False) 
             project = info.get(item.project_id)
             cards.append({**item.to_json(), "project_code": project.code if project else None,
                           "project_name": project.name if project else None})
-        emit_json({"as_of": day.isoformat(), "calendar_complete": result.calendar_complete,
-                   "schedule_month": result.schedule_month, "cards": cards,
+        emit_json({"as_of": day.isoformat(), "calendar_complete": result.calendar_complete, "cards": cards,
                    "projects": [{"project_id": pid, "code": info[pid].code, "name": info[pid].name,
-                                 "card": result.project_cards[pid].key} for pid in order]})
+                                 "card": result.project_cards[pid].key} for pid in order],
+                   "schedule_month": result.schedule_month, "warnings": list(result.warnings)})
         return
     _print_warn(day, result, info, order)
 
