@@ -465,3 +465,22 @@ def test_broken_sheet_xml_gives_one_message(tmp_path):
 def test_sheet_dataclass_defaults():
     sheet = Sheet(name="x", rows=[], row_numbers=[])
     assert (sheet.formula_cells, sheet.merged, sheet.error_cells, sheet.epoch1904) == (set(), [], {}, False)
+
+
+def test_relative_relationship_targets_as_excel_writes_them(tmp_path):
+    base = make_xlsx(tmp_path / "base.xlsx", {"S": [["项目名称", "=1+1"]]})
+    with zipfile.ZipFile(base) as z:
+        rels = z.read("xl/_rels/workbook.xml.rels").decode()
+    assert 'Target="/xl/worksheets/sheet1.xml"' in rels  # openpyxl's absolute form
+    path = rewrite_zip(base, tmp_path / "rel.xlsx", {
+        "xl/_rels/workbook.xml.rels": rels.replace('Target="/xl/worksheets/', 'Target="worksheets/')})  # fmt: skip
+    [sheet] = read_workbook(path)
+    assert sheet.formula_cells == {(1, 1)}
+
+
+def test_sheet_the_scan_cannot_locate_is_refused(tmp_path):
+    base = make_xlsx(tmp_path / "base.xlsx", {"S": [["x"]]})
+    with zipfile.ZipFile(base) as z:
+        wb_xml = z.read("xl/workbook.xml").decode()
+    path = rewrite_zip(base, tmp_path / "lost.xlsx", {"xl/workbook.xml": wb_xml.replace('r:id="rId1"', 'r:id="rId9"')})
+    refused(path)

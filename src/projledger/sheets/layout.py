@@ -33,20 +33,9 @@ from projledger.sheets.readers import Sheet
 from projledger.text import nfkc, squash
 
 __all__ = [
-    "Column",
-    "Layout",
-    "FIELDS",
-    "HEADER_SCAN_ROWS",
-    "SYNONYMS_FORMAT",
-    "load_synonyms",
-    "normalize_header",
-    "find_layout",
-    "pick_data_sheet",
-    "classify_row",
-    "detect_period",
-    "detect_township",
-    "detect_fill_date",
-]
+    "Column", "Layout", "FIELDS", "HEADER_SCAN_ROWS", "SYNONYMS_FORMAT", "load_synonyms", "normalize_header",
+    "find_layout", "pick_data_sheet", "classify_row", "detect_period", "detect_township", "detect_fill_date",
+]  # fmt: skip
 
 FIELDS = (
     "code", "name", "owner", "nature", "total_investment", "annual_plan", "ytd_completed",
@@ -163,6 +152,8 @@ _TRAILING_NOTE = re.compile(r"\([^()]*\)$")
 def normalize_header(text: object) -> tuple[str, str | None]:
     """(matching key, unit) of a header: NFKC, no whitespace, () brackets, unit suffix cut."""
     key = squash(_text(text)).translate(_BRACKETS).strip("*★☆※")
+    if key.startswith("(") and key.endswith(")") and key.count("(") == 1:
+        key = key[1:-1]  # 【备注】
     match = _UNIT_SUFFIX.search(key)
     if match is None:
         return key, None
@@ -246,20 +237,24 @@ class _Candidate:
         return found | ({"seq"} if self.seq_index is not None else set())
 
 
-def _label_grid(sheet: Sheet, top: int) -> list[list[str]]:
-    """Display labels of the first ``top`` rows, horizontally merged cells spread over their span.
+def _label_grid(sheet: Sheet, top: int) -> tuple[list[list[str]], set[tuple[int, int]]]:
+    """Labels of the first ``top`` rows with horizontal merges spread, and the merged cells.
 
-    Only along the merged range's first row: a vertically merged label stays in its top
-    cell (as calamine gives it) and a column's path simply takes its lowest label.
+    A merged label is spread only along the range's first row: a vertically merged label
+    stays in its top cell (as calamine gives it) and a column's path takes its lowest label.
     """
     rows = sheet.rows[:top]
     width = max((len(r) for r in rows), default=0)
     grid = [[_display(v) for v in row] + [""] * (width - len(row)) for row in rows]
-    for r0, c0, _r1, c1 in sheet.merged:
-        if r0 < len(grid) and c1 > c0 and grid[r0][c0]:
+    covered: set[tuple[int, int]] = set()
+    for r0, c0, r1, c1 in sheet.merged:
+        if r0 >= len(grid):
+            continue
+        covered.update((r, c) for r in range(r0, min(r1 + 1, len(grid))) for c in range(c0, min(c1 + 1, width)))
+        if c1 > c0 and grid[r0][c0]:
             for c in range(c0 + 1, min(c1, width - 1) + 1):
                 grid[r0][c] = grid[r0][c] or grid[r0][c0]
-    return grid
+    return grid, covered
 
 
 def _parent_row_above(sheet: Sheet, best: _Candidate, width: int) -> bool:
@@ -269,12 +264,16 @@ def _parent_row_above(sheet: Sheet, best: _Candidate, width: int) -> bool:
     return bool(spans) and all(c1 - c0 + 1 < width for c0, c1 in spans)
 
 
-def _block_paths(grid: list[list[str]], start: int, height: int) -> list[list[str]]:
-    """Per column, the labels from top to bottom of the block (consecutive repeats merged)."""
+def _block_paths(grid: list[list[str]], covered, start: int, height: int) -> list[list[str]]:
+    """Per column, the labels from top to bottom of the block (consecutive repeats merged).
+
+    Without merge information a parent label is spread right over empty, unmerged cells
+    whose lower row is labelled (a CSV's ``投资情况（万元）,,`` over ``总投资,年度计划,…``).
+    """
     block = [list(row) for row in grid[start : start + height]]
-    for upper, lower in zip(block, block[1:]):  # spread a parent over unlabelled columns
+    for r, (upper, lower) in enumerate(zip(block, block[1:]), start):
         for c in range(1, len(upper)):
-            if not upper[c] and upper[c - 1] and lower[c] and lower[c - 1]:
+            if not upper[c] and upper[c - 1] and lower[c] and lower[c - 1] and (r, c) not in covered:
                 upper[c] = upper[c - 1]
     paths = []
     for c in range(len(grid[0]) if grid else 0):
@@ -300,13 +299,13 @@ def _match_path(path: list[str], matcher: _Matcher) -> tuple[str | None, str | N
     return found, unit
 
 
-def _candidate(grid, start: int, height: int, matcher: _Matcher) -> _Candidate:
+def _candidate(grid, covered, start: int, height: int, matcher: _Matcher) -> _Candidate:
     columns: list[Column] = []
     unknown: list[str] = []
     duplicates: list[str] = []
     seen: set[str] = set()
     seq_index = None
-    for index, path in enumerate(_block_paths(grid, start, height)):
+    for index, path in enumerate(_block_paths(grid, covered, start, height)):
         if not path:
             continue
         found, unit = _match_path(path, matcher)
@@ -324,15 +323,13 @@ def _candidate(grid, start: int, height: int, matcher: _Matcher) -> _Candidate:
 
 
 def _best_header(sheet: Sheet, matcher: _Matcher) -> _Candidate | None:
-    grid = _label_grid(sheet, HEADER_SCAN_ROWS + MAX_HEADER_HEIGHT - 1)
+    grid, covered = _label_grid(sheet, HEADER_SCAN_ROWS)
     best: _Candidate | None = None
-    for start in range(min(HEADER_SCAN_ROWS, len(grid))):
+    for start in range(len(grid)):
         if not any(grid[start]):
             continue
-        for height in range(1, MAX_HEADER_HEIGHT + 1):
-            if start + height > len(grid):
-                break
-            candidate = _candidate(grid, start, height, matcher)
+        for height in range(1, min(MAX_HEADER_HEIGHT, len(grid) - start) + 1):
+            candidate = _candidate(grid, covered, start, height, matcher)
             fields = candidate.fields
             if "name" not in fields or len(fields) < 2:
                 continue
@@ -345,7 +342,7 @@ def _best_header(sheet: Sheet, matcher: _Matcher) -> _Candidate | None:
         width = max((i for i, label in enumerate(grid[best.start]) if label), default=0) + 1
         if not _parent_row_above(sheet, best, width):
             break
-        wider = _candidate(grid, best.start - 1, best.height + 1, matcher)
+        wider = _candidate(grid, covered, best.start - 1, best.height + 1, matcher)
         if len(wider.fields) < len(best.fields):
             break
         best = wider
@@ -441,22 +438,13 @@ def detect_period(texts: list[str], fill_date: date | None) -> tuple[int, int] |
     any other text's year.
     """
     cleaned = [_DATE_SEGMENT.sub(" ", nfkc(t)) if t else "" for t in texts]
-    year = month = None
-    for text in cleaned:
-        for pattern in _PERIOD_PATTERNS:
-            for match in pattern.finditer(text):
-                if 1 <= int(match.group(2)) <= 12:
-                    month = int(match.group(2))
-                    year = int(match.group(1)) if match.group(1) else None
-                    break
-            if month:
-                break
-        if month:
-            break
-    if month is None:
+    found = next((m for text in cleaned for pattern in _PERIOD_PATTERNS for m in pattern.finditer(text)
+                  if 1 <= int(m.group(2)) <= 12), None)  # fmt: skip
+    if found is None:
         return None
-    if year is None and cleaned and (found := _YEAR.search(cleaned[0])):
-        year = int(found.group(1))
+    month, year = int(found.group(2)), int(found.group(1)) if found.group(1) else None
+    if year is None and cleaned and (titled := _YEAR.search(cleaned[0])):
+        year = int(titled.group(1))
     if year is None and fill_date is not None:
         year = fill_date.year - 1 if month > fill_date.month else fill_date.year
     if year is None:

@@ -104,7 +104,11 @@ def _short(exc: Exception) -> str:
 
 def _check_extent(path: Path, name: str, info: safety.Inspection) -> None:
     """Refuse a sheet whose used extent would make calamine allocate a huge dense grid."""
-    rows, cols = info.extent.get(name, (0, 0))
+    if info.kind != "xlsx":
+        return  # .xls is bounded by its format (65,536 x 256); .ods repeats are checked by safety
+    if name not in info.extent:  # the scan never saw this sheet's XML: do not let calamine guess
+        raise safety.fail(path, f"工作表“{name}”在文件中无法定位，文件可能已损坏")
+    rows, cols = info.extent[name]
     if rows * cols > safety.MAX_CELLS:
         raise safety.fail(
             path,

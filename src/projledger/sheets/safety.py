@@ -64,8 +64,6 @@ _PROLOG_BYTES = 64 * 1024
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ODS_MIME = b"application/vnd.oasis.opendocument.spreadsheet"
 _REL_OFFICE_DOC = "/officeDocument"
-_NS_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
-_NS_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _NS_PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
 
 
@@ -321,8 +319,8 @@ def _sheet_parts(path: Path, zf: zipfile.ZipFile, workbook: str) -> tuple[dict[s
         tag = element.tag.rsplit("}", 1)[-1]
         if tag == "workbookPr":
             epoch1904 = element.get("date1904", "0").lower() in ("1", "true")
-        elif tag == "sheet":
-            rid = element.get(f"{{{_NS_REL}}}id", "")
+        elif tag == "sheet":  # r:id, in whichever namespace (Strict OOXML has its own)
+            rid = next((v for k, v in element.attrib.items() if k.endswith("}id")), "")
             if rid in targets and element.get("name"):
                 parts[element.get("name")] = targets[rid]
     return parts, epoch1904
