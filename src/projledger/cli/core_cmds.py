@@ -49,13 +49,17 @@ def history(ctx: typer.Context,
                 table_rows)
 
 
+_NOISE = {"created_at", "updated_at", "name_key", "text_key", "alias_key"}
+
+
 def _change_text(row: dict) -> str:
+    """One line per change for people: bookkeeping columns (keys, timestamps) left out."""
     before, after = row["before"] or {}, row["after"] or {}
     if row["action"] == "insert":
-        return "；".join(f"{k}={v}" for k, v in after.items() if v not in (None, "") and not k.endswith("_key"))
+        return "；".join(f"{k}={v}" for k, v in after.items() if v not in (None, "") and k not in _NOISE)
     if row["action"] == "delete":
-        return "；".join(f"{k}={v}" for k, v in before.items() if v not in (None, ""))
-    return "；".join(f"{k}: {before.get(k)} → {after.get(k)}" for k in after if not k.endswith("_key"))
+        return "；".join(f"{k}={v}" for k, v in before.items() if v not in (None, "") and k not in _NOISE)
+    return "；".join(f"{k}: {before.get(k)} → {after.get(k)}" for k in after if k not in _NOISE)
 
 
 def backup(ctx: typer.Context,
