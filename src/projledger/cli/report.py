@@ -1,0 +1,182 @@
+"""``projledger report monthly|history`` (逐月排队通报) and ``projledger export``.
+
+``report monthly`` computes both rankings, writes the workbook (always, also with
+``--json``) and — unless ``--no-save`` — records the period's ranking snapshot.  The
+snapshot and the workbook are written together: the one write transaction is opened after
+everything has been computed and the workbook built, the file is renamed into place inside
+it, and a failure of either leaves neither (the snapshot rolls back; the old file stays).
+With ``--json`` stdout carries only the JSON of SPEC §5 (plus ``file`` and ``saved``);
+notes go to stderr.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from projledger.cli.common import console, emit_json, open_ledger, warn
+
+__all__ = ["register", "report_app"]
+
+report_app = typer.Typer(help="逐月排队通报与排名历史", no_args_is_help=True)
+
+Json = Annotated[bool, typer.Option("--json", help="输出 JSON")]
+
+
+def _percent(value) -> str:
+    from decimal import ROUND_HALF_UP, Decimal
+
+    if value is None:
+        return "—"
+    return f"{(Decimal(value) * 100).quantize(Decimal('0.1'), rounding=ROUND_HALF_UP)}%"
+
+
+def _change_text(change: int | None) -> str:
+    if change is None:
+        return "—"
+    if change == 0:
+        return "持平"
+    return f"↑{change}" if change > 0 else f"↓{-change}"
+
+
+def _ranking_table(ranking, kind: str):
+    from rich.table import Table
+    from rich.text import Text
+
+    from projledger.money import format_money
+    from projledger.scoring import BOTTOM3_STREAK_ALERT
+
+    word = {"township": "乡镇", "department": "部门"}[kind]
+    rows = ranking.rankings.get(kind, [])
+    table = Table(title=f"{word}排名（{ranking.period}，{len(rows)}个）", header_style="bold")
+    for name, right in (("排名", True), ("较上月", True), (word, False), ("项目数", True),
+                        ("开工率", True), ("年度计划(万元)", True), ("累计完成(万元)", True),
+                        ("投资完成率", True), ("办结率", True), ("得分", True), ("备注", False)):
+        table.add_column(name, justify="right" if right else "left", overflow="fold")
+    for row in rows:
+        note = ""
+        if row.bottom3_streak >= BOTTOM3_STREAK_ALERT:
+            note = f"连续{row.bottom3_streak}次后三位，须在季度调度会上说明情况"
+        elif row.bottom3:
+            note = "后三位"
+        cells = [str(row.rank), _change_text(ranking.rank_change(kind, row)), row.unit,
+                 str(row.projects), _percent(row.start_rate), format_money(row.annual_plan),
+                 format_money(row.ytd_completed), _percent(row.invest_rate),
+                 _percent(row.resolve_rate), f"{row.score:.2f}", note]
+        table.add_row(*(Text(c) for c in cells), style="bold red" if row.bottom3 else None)
+    return table
+
+
+def _destination(out: str | None, period: str) -> Path:
+    from projledger.reports.monthly import default_filename
+
+    if not out:
+        return Path(default_filename(period))
+    path = Path(out)
+    return path / default_filename(period) if path.is_dir() else path
+
+
+def _check_period(period: str) -> str:
+    from projledger.dates import parse_period, today
+    from projledger.errors import UsageError
+
+    period = parse_period(period)
+    now = today()
+    if period > f"{now.year:04d}-{now.month:02d}":
+        raise UsageError(f"期间 {period} 还没有开始（今天是 {now.isoformat()}），不能排名")
+    return period
+
+
+@report_app.command("monthly")
+def monthly(
+    ctx: typer.Context,
+    period: Annotated[str, typer.Option("--period", help="排名月份 YYYY-MM，如 2026-10")],
+    out: Annotated[Optional[str], typer.Option("--out", help="Excel 文件名（默认 重点项目推进情况排队通报-YYYY-MM.xlsx；给目录则存入该目录）")] = None,
+    as_json: Json = False,
+    no_save: Annotated[bool, typer.Option("--no-save", help="草稿：不记录本期排名快照")] = False,
+) -> None:
+    """逐月排队通报：乡镇、部门两个排名，写出 Excel 通报（调度会用）并记录本期排名。"""
+    from projledger.ranking import monthly_ranking, save_snapshot
+    from projledger.reports.monthly import build_workbook, gather_report
+
+    period = _check_period(period)
+    dest = _destination(out, period)
+    with open_ledger(ctx) as ledger:
+        ranking = monthly_ranking(ledger, period)
+        report = gather_report(ledger, ranking)
+        book = build_workbook(report)
+        if no_save:
+            book.save(dest)
+        else:
+            with ledger.transaction() as writer:
+                save_snapshot(writer, ranking)
+                book.save(dest)
+    for note in report.cards.warnings:
+        warn(note)
+    if as_json:
+        emit_json(ranking.to_json() | {"file": str(dest), "saved": not no_save})
+        return
+    out_console = console()
+    out_console.print(_ranking_table(ranking, "township"))
+    out_console.print(_ranking_table(ranking, "department"))
+    saved = "本期排名未保存（--no-save 草稿）" if no_save else "本期排名已保存"
+    out_console.print(f"已写出“{dest}”；{saved}", markup=False)
+
+
+@report_app.command("history")
+def history(
+    ctx: typer.Context,
+    unit: Annotated[str, typer.Option("--unit", help="乡镇或部门（名称或别名）")],
+    year: Annotated[Optional[int], typer.Option("--year", help="只看该年度")] = None,
+    as_json: Json = False,
+) -> None:
+    """某单位逐月的排名和得分（来自已保存的各期排名）。"""
+    from projledger.ranking import unit_history
+    from projledger.units import Units
+
+    with open_ledger(ctx) as ledger:
+        found = Units(ledger.db).resolve(unit, role="单位")
+        rows = unit_history(ledger.db, found.id, year)
+    if as_json:
+        emit_json({"unit": found.name, "kind": found.kind, "history": rows})
+        return
+    from projledger.render import print_table
+
+    words = {"township": "乡镇排名", "department": "部门排名"}
+    table_rows = [
+        (r["period"], words[r["kind"]], f"{r['rank']}/{r['units_ranked']}", f"{r['score']:.2f}",
+         _percent(r["start_rate"]), _percent(r["invest_rate"]), _percent(r["resolve_rate"]),
+         "是" if r["bottom3"] else "", r["bottom3_streak"] or "", r["saved_at"])
+        for r in rows
+    ]
+    print_table(f"{found.name} 排名历史（{len(rows)}期）",
+                ["期间", "排名类别", "名次", "得分", "开工率", "投资完成率", "办结率", "后三位", "连续次数", "保存时间"],
+                table_rows, justify_right=(2, 3, 4, 5, 6, 8))
+    if not rows:
+        warn(f"“{found.name}”还没有保存过的排名（report monthly 不带 --no-save 时保存）")
+
+
+def export(
+    ctx: typer.Context,
+    table: Annotated[str, typer.Argument(help="projects | plans | progress | problems | procedures", metavar="TABLE")],
+    out: Annotated[str, typer.Option("--out", help="输出文件")],
+    fmt: Annotated[Optional[str], typer.Option("--format", help="csv | json | xlsx（默认按文件扩展名）")] = None,
+) -> None:
+    """导出台账：项目、年度计划、进度、问题、前期手续（CSV 带 BOM / JSON / Excel），原子写入。"""
+    from projledger.exports import export_table, resolve_format, resolve_table
+
+    name = resolve_table(table)
+    dest = Path(out)
+    kind = resolve_format(fmt, dest)
+    with open_ledger(ctx) as ledger:
+        count = export_table(ledger, name, kind, dest)
+    from projledger.cli.common import err_console
+
+    err_console().print(f"已导出 {count} 行到“{dest}”", markup=False)
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(report_app, name="report")
+    app.command("export")(export)

@@ -1,0 +1,246 @@
+"""``projledger export``: the ledger's tables as CSV, JSON or XLSX for scripts and Excel.
+
+Tables: ``projects``, ``plans`` (annual plans), ``progress``, ``problems`` and
+``procedures`` (前期手续 — exported only once that feature's table exists; otherwise a clear
+error).  Rules:
+
+* **Deterministic**: a fixed column order per table (:data:`COLUMNS`; for ``procedures`` the
+  table's own column order with the project's code and name after ``project_id``) and rows in
+  key order (id, or project then year / period).
+* **Keys**: CSV's header row and JSON's object keys are the English column keys (stable for
+  scripts); the XLSX header row carries the Chinese labels for people.
+* **Values**: money in 万元 — JSON numbers, CSV text with two decimals (``12000.50``, no
+  thousands separator), XLSX numbers formatted ``#,##0.00``; dates ISO text (XLSX real dates);
+  ``industrial`` true/false (CSV ``1``/``0``, XLSX 是/否); empty is ``null`` / empty cell.
+* **Safe**: CSV is UTF-8 with a BOM (Excel opens Chinese correctly) and every text cell goes
+  through :func:`projledger.fileio.csv_safe` (OWASP: ``=``, ``+``, ``-``, ``@``, tab, CR get
+  a leading ``'``); XLSX strings are always string cells, never formulas.
+* **Atomic**: written to a temporary file beside the target and renamed into place.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+from pathlib import Path
+
+from projledger.errors import DataError, UsageError
+from projledger.fileio import csv_safe, write_bytes_atomic
+from projledger.money import from_db, money_json
+
+__all__ = ["TABLES", "FORMATS", "COLUMNS", "resolve_table", "resolve_format", "table_rows",
+           "export_table"]
+
+TABLES = ("projects", "plans", "progress", "problems", "procedures")
+FORMATS = ("csv", "json", "xlsx")
+_TABLE_ALIASES = {"项目": "projects", "计划": "plans", "年度计划": "plans", "进度": "progress",
+                  "问题": "problems", "前期手续": "procedures", "手续": "procedures"}
+
+# (key, Chinese label, kind) — kind: text | int | money | date | bool
+COLUMNS: dict[str, tuple[tuple[str, str, str], ...]] = {
+    "projects": (
+        ("id", "编号", "int"), ("code", "项目代码", "text"), ("name", "项目名称", "text"),
+        ("township", "乡镇", "text"), ("department", "责任部门", "text"), ("owner", "建设单位", "text"),
+        ("stage", "阶段", "text"), ("nature", "建设性质", "text"), ("industry", "所属行业", "text"),
+        ("industrial", "产业类", "bool"), ("total_investment", "总投资(万元)", "money"),
+        ("planned_start", "计划开工", "date"), ("actual_start", "实际开工", "date"),
+        ("completed_on", "竣工日期", "date"), ("leader", "包联领导", "text"), ("note", "备注", "text"),
+    ),
+    "plans": (
+        ("project_id", "项目编号", "int"), ("project_code", "项目代码", "text"),
+        ("project_name", "项目名称", "text"), ("township", "乡镇", "text"),
+        ("department", "责任部门", "text"), ("year", "年度", "int"),
+        ("investment", "年度计划投资(万元)", "money"), ("nature", "建设性质", "text"),
+        ("planned_start", "计划开工", "date"),
+    ),
+    "progress": (
+        ("project_id", "项目编号", "int"), ("project_code", "项目代码", "text"),
+        ("project_name", "项目名称", "text"), ("period", "期间", "text"),
+        ("ytd_completed", "本年累计完成(万元)", "money"),
+        ("month_completed", "当月完成(万元)", "money"), ("status", "形象进度", "text"),
+        ("reported_on", "填报日期", "date"), ("source", "来源", "text"),
+    ),
+    "problems": (
+        ("id", "问题编号", "int"), ("project_code", "项目代码", "text"),
+        ("project_name", "项目名称", "text"), ("text", "问题", "text"), ("status", "状态", "text"),
+        ("reported_on", "提出日期", "date"), ("due_on", "解决时限", "date"),
+        ("closed_on", "办结日期", "date"), ("lead_unit", "牵头单位", "text"),
+        ("township", "所在乡镇", "text"), ("category", "类别", "text"), ("level", "层级", "text"),
+        ("reply_due_on", "意见时限", "date"), ("replied_on", "提出意见日期", "date"),
+        ("reply", "解决意见", "text"), ("resolution", "办结情况", "text"), ("source", "来源", "text"),
+    ),
+}
+
+_PROJECT_JOIN = (" JOIN projects p ON p.id = x.project_id"
+                 " LEFT JOIN units t ON t.id = p.township_id LEFT JOIN units d ON d.id = p.department_id")
+_SQL = {
+    "projects": ("SELECT x.id, x.code, x.name, t.name, d.name, x.owner, x.stage, x.nature, x.industry,"
+                 " x.industrial, x.total_investment, x.planned_start, x.actual_start, x.completed_on,"
+                 " x.leader, x.note FROM projects x LEFT JOIN units t ON t.id = x.township_id"
+                 " LEFT JOIN units d ON d.id = x.department_id ORDER BY x.id"),
+    "plans": ("SELECT x.project_id, p.code, p.name, t.name, d.name, x.year, x.investment, x.nature,"
+              " x.planned_start FROM annual_plans x" + _PROJECT_JOIN + " ORDER BY x.project_id, x.year"),
+    "progress": ("SELECT x.project_id, p.code, p.name, x.period, x.ytd_completed, x.month_completed,"
+                 " x.status, x.reported_on, x.source FROM progress x" + _PROJECT_JOIN +
+                 " ORDER BY x.project_id, x.period"),
+    "problems": ("SELECT x.id, p.code, p.name, x.text, x.status, x.reported_on, x.due_on, x.closed_on,"
+                 " l.name, t.name, x.category, x.level, x.reply_due_on, x.replied_on, x.reply_text,"
+                 " x.resolution, x.source FROM problems x" + _PROJECT_JOIN +
+                 " LEFT JOIN units l ON l.id = x.lead_unit_id ORDER BY x.id"),
+}
+
+
+def resolve_table(name: str) -> str:
+    key = (name or "").strip()
+    key = _TABLE_ALIASES.get(key, key.lower())
+    if key not in TABLES:
+        raise UsageError(f"不能导出“{name}”，可导出：{' / '.join(TABLES)}")
+    return key
+
+
+def resolve_format(fmt: str | None, dest: Path) -> str:
+    """``--format`` or, without it, the output file's extension."""
+    if fmt:
+        kind = fmt.strip().lower()
+        if kind not in FORMATS:
+            raise UsageError(f"格式“{fmt}”无效，应为 {' / '.join(FORMATS)}")
+        return kind
+    suffix = Path(dest).suffix.lower().lstrip(".")
+    if suffix in FORMATS:
+        return suffix
+    raise UsageError(f"无法从文件名“{dest}”判断格式，请用 --format csv|json|xlsx 指定")
+
+
+# ---------------------------------------------------------------- rows
+
+
+def _procedure_columns(db) -> tuple[tuple[str, str, str], ...]:
+    info = db.execute("PRAGMA table_info([procedures])").fetchall()
+    if not info:
+        raise DataError("没有前期手续表可导出：本数据库尚未启用前期手续（procedure）功能")
+    columns: list[tuple[str, str, str]] = []
+    for _, name, type_, *_ in info:
+        kind = "int" if "INT" in (type_ or "").upper() else "text"
+        if name.endswith(("_on", "_date")) or name in ("expires", "expiry"):
+            kind = "date"
+        columns.append((name, name, kind))
+        if name == "project_id":
+            columns += [("project_code", "项目代码", "text"), ("project_name", "项目名称", "text")]
+    return tuple(columns)
+
+
+def _procedure_rows(db, columns) -> list[tuple]:
+    names = [key for key, _, _ in columns]
+    selected = [("p.code" if k == "project_code" else "p.name" if k == "project_name" else f"x.[{k}]")
+                for k in names]
+    has_project = "project_id" in names
+    order = [k for k in ("project_id", "id") if k in names] or ["rowid"]
+    sql = (f"SELECT {', '.join(selected)} FROM procedures x"
+           + (" LEFT JOIN projects p ON p.id = x.project_id" if has_project else "")
+           + " ORDER BY " + ", ".join(f"x.[{k}]" if k != "rowid" else "x.rowid" for k in order))
+    return db.execute(sql).fetchall()
+
+
+def table_rows(db, table: str) -> tuple[tuple[tuple[str, str, str], ...], list[tuple]]:
+    """(columns, raw rows) of an exportable table, in the export's order."""
+    if table == "procedures":
+        columns = _procedure_columns(db)
+        return columns, _procedure_rows(db, columns)
+    return COLUMNS[table], db.execute(_SQL[table]).fetchall()
+
+
+def _json_value(value, kind: str):
+    if value is None:
+        return None
+    if kind == "money":
+        return money_json(from_db(value))
+    if kind == "bool":
+        return bool(value)
+    return value
+
+
+def _csv_value(value, kind: str):
+    if value is None:
+        return ""
+    if kind == "money":
+        return str(from_db(value))
+    if kind == "bool":
+        return "1" if value else "0"
+    return csv_safe(value) if isinstance(value, str) else value
+
+
+def _xlsx_value(value, kind: str):
+    if value is None:
+        return None
+    if kind == "money":
+        return from_db(value)
+    if kind == "bool":
+        return "是" if value else "否"
+    if kind == "date" and isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            return value
+    return value
+
+
+# ---------------------------------------------------------------- writers
+
+
+def _write_csv(dest: Path, columns, rows) -> None:
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow([key for key, _, _ in columns])
+    kinds = [kind for _, _, kind in columns]
+    for row in rows:
+        writer.writerow([_csv_value(v, k) for v, k in zip(row, kinds)])
+    write_bytes_atomic(dest, buffer.getvalue().encode("utf-8-sig"))
+
+
+def _write_json(dest: Path, columns, rows) -> None:
+    records = [{key: _json_value(v, kind) for (key, _, kind), v in zip(columns, row)} for row in rows]
+    text = json.dumps(records, ensure_ascii=False, indent=2) + "\n"
+    write_bytes_atomic(dest, text.encode("utf-8"))
+
+
+def _write_xlsx(dest: Path, table: str, columns, rows) -> None:
+    from openpyxl.utils import get_column_letter
+
+    from projledger.reports.bulk import BulkRows
+    from projledger.reports.xlsx import DATE, HEADER_FILL, MONEY, new_workbook, put, setup_sheet
+
+    workbook = new_workbook()
+    ws = workbook.create_sheet(table)
+    bulk = BulkRows(workbook)
+    formats = {"money": MONEY, "date": DATE}
+    styles = [bulk.style(formats.get(kind)) for _, _, kind in columns]
+    for c, (_, label, _) in enumerate(columns, start=1):
+        put(ws, 1, c, label, bold=True, fill=HEADER_FILL, wrap=True, align="center")
+        wide = label in ("项目名称", "问题", "解决意见", "办结情况", "备注")
+        ws.column_dimensions[get_column_letter(c)].width = 30 if wide else max(10, len(label) * 2 + 2)
+    kinds = [kind for _, _, kind in columns]
+    values = [[_xlsx_value(v, k) for v, k in zip(row, kinds)] for row in rows]
+    if values:
+        bulk.add_rows(ws, 2, values, styles)
+    setup_sheet(ws, header_row=1, first_column_frozen=1, last_column=len(columns))
+    ws.print_area = f"A1:{get_column_letter(len(columns))}{bulk.last_row(ws)}"
+    bulk.save(dest)
+
+
+def export_table(ledger, table: str, fmt: str, dest: Path) -> int:
+    """Write ``table`` to ``dest`` in ``fmt`` atomically; returns the number of rows."""
+    table = resolve_table(table)
+    if fmt not in FORMATS:
+        raise UsageError(f"格式“{fmt}”无效，应为 {' / '.join(FORMATS)}")
+    db = getattr(ledger, "db", ledger)
+    columns, rows = table_rows(db, table)
+    dest = Path(dest)
+    if fmt == "csv":
+        _write_csv(dest, columns, rows)
+    elif fmt == "json":
+        _write_json(dest, columns, rows)
+    else:
+        _write_xlsx(dest, table, columns, rows)
+    return len(rows)

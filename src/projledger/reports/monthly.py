@@ -1,0 +1,422 @@
+"""The monthly ranking workbook (逐月排队通报) that goes to the 调度会 (SPEC §5, issue 6).
+
+Sheets, in order:
+
+1. **乡镇排名** and 2. **部门排名** — title ``{县名}{年}年{月}月重大项目推进情况排队通报``, the
+   ranking with rank change since last month (``↑2`` / ``↓1`` / ``持平``; ``—`` when not
+   comparable), the bottom three filled red (:data:`~projledger.reports.xlsx.BOTTOM3_FILL`)
+   and a streak ≥ 3 flagged in 备注 with :data:`STREAK_NOTE`; the scoring rule under the
+   table; on the township sheet a bar chart of the scores (openpyxl ``BarChart``).
+3. **一项目一表** — every plan project of the year: nature, starts, plan, year-to-date,
+   investment rate, latest 形象进度, its warning card (cell filled with the card colour) and
+   the reasons.
+4. **问题清单** — problems open as of the report date, worst card first
+   (:func:`projledger.reports.problem_sheet.problem_sheet_rows`), overdue ones marked 已逾期.
+5. **预警** — every warning card (:func:`projledger.warnings_engine.collect_cards`), worst
+   first.
+
+Every sheet: Chinese font, A4 landscape fitted to the width, header row repeated on every
+printed page, panes frozen under it, ``#,##0.00`` for 万元 and ``0.0%`` for rates.  Strings
+are always string cells (never formulas).  Rates are written as their exact value; a null
+rate is the text ``—``.
+
+Speed.  A county-sized report is a few hundred rows, but the benchmark county has 20,000
+plan projects and 10,000 problems — half a million cells, too many for openpyxl's per-cell
+objects.  The long sheets' data rows therefore go through
+:class:`~projledger.reports.bulk.BulkRows` (same styles, XML written directly, spliced in at
+save time); titles, headers, the rankings and the chart are ordinary openpyxl.
+
+Import inside commands only (openpyxl).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+from openpyxl.chart import BarChart, Reference
+from openpyxl.chart.label import DataLabelList
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+
+from projledger.cards import Card
+from projledger.reports.bulk import BulkRows, text_lines
+from projledger.scoring import BOTTOM3_STREAK_ALERT
+from projledger.reports.xlsx import (
+    BOTTOM3_FILL, CARD_FILLS, DATE, FONT_NAME, INTEGER, MONEY, RATE, new_workbook, put,
+    setup_sheet, write_title,
+)
+
+__all__ = [
+    "STREAK_NOTE", "DEFAULT_NAME", "default_filename", "report_title", "ProjectLine",
+    "MonthlyReport", "gather_report", "build_workbook", "write_monthly_report",
+]
+
+STREAK_NOTE = "连续三次排名后三位，须在季度调度会上说明情况"
+DEFAULT_NAME = "重点项目推进情况排队通报-{period}.xlsx"
+RANK_CHANGE_FORMAT = '"↑"0;"↓"0;"持平"'
+SCORE_FORMAT = "0.00"
+NULL = "—"
+KIND_WORDS = {"township": "乡镇", "department": "部门"}
+ITEM_KINDS = {"problem": "问题", "procedure": "前期手续", "start": "开工", "invest": "投资"}
+
+
+def default_filename(period: str) -> str:
+    return DEFAULT_NAME.format(period=period)
+
+
+def report_title(county_name: str, period: str) -> str:
+    return f"{county_name}{int(period[:4])}年{int(period[5:7])}月重大项目推进情况排队通报"
+
+
+def _cn_date(day: dt.date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+# ---------------------------------------------------------------- data
+
+
+@dataclass(frozen=True)
+class ProjectLine:
+    """One plan project in the 一项目一表 summary."""
+
+    project_id: int
+    code: str | None
+    name: str
+    township: str | None
+    department: str | None
+    nature: str | None
+    planned_start: dt.date | None
+    actual_start: dt.date | None
+    annual_plan: Decimal
+    ytd_completed: Decimal
+    status: str | None
+    card: Card | None
+    reasons: str | None
+
+    @property
+    def invest_rate(self) -> Decimal | None:
+        return self.ytd_completed / self.annual_plan if self.annual_plan > 0 else None
+
+
+@dataclass(frozen=True)
+class MonthlyReport:
+    """Everything the workbook shows."""
+
+    ranking: object  # projledger.ranking.MonthlyRanking
+    county_name: str
+    weights: object  # projledger.scoring.Weights
+    projects: list[ProjectLine]
+    problems: list  # projledger.reports.problem_sheet.SheetRow
+    cards: object  # projledger.warnings_engine.CardsResult
+    project_names: dict[int, str]  # every project a warning names
+
+
+def _project_lines(db, period: str, cards) -> list[ProjectLine]:
+    from projledger.plans import plans_for_year
+    from projledger.progress import ytd_by_project
+
+    year = int(period[:4])
+    plans = plans_for_year(db, year)
+    ytd = ytd_by_project(db, year, period)
+    status = dict(db.execute(
+        "SELECT g.project_id, g.status FROM progress g JOIN (SELECT project_id, MAX(period) AS period"
+        " FROM progress WHERE year = ? AND period <= ? GROUP BY project_id) l"
+        " ON l.project_id = g.project_id AND l.period = g.period", [year, period]).fetchall())
+    reasons: dict[int, list[str]] = {}
+    for item in cards.items:
+        if item.project_id is not None:
+            reasons.setdefault(item.project_id, []).append(f"{item.card.label}：{item.reason}")
+    rows = db.execute(
+        "SELECT p.id, p.code, p.name, t.name, d.name, p.nature, p.planned_start, p.actual_start"
+        " FROM projects p JOIN annual_plans ap ON ap.project_id = p.id AND ap.year = ?"
+        " LEFT JOIN units t ON t.id = p.township_id LEFT JOIN units d ON d.id = p.department_id",
+        [year]).fetchall()
+    lines = []
+    for pid, code, name, township, department, nature, planned, actual in rows:
+        plan = plans[pid]
+        start = plan.planned_start or (dt.date.fromisoformat(planned) if planned else None)
+        lines.append(ProjectLine(
+            pid, code, name, township, department, plan.nature or nature, start,
+            dt.date.fromisoformat(actual) if actual else None, plan.investment,
+            ytd.get(pid, Decimal(0)), status.get(pid), cards.project_cards.get(pid),
+            "；".join(reasons.get(pid, [])) or None))
+    lines.sort(key=lambda p: (p.township is None, p.township or "", p.department or "", p.name, p.project_id))
+    return lines
+
+
+def gather_report(ledger, ranking) -> MonthlyReport:
+    """Read what the workbook needs besides the ranking: projects, open problems, cards."""
+    from projledger.problems import calendar_for
+    from projledger.ranking import weights_from_settings
+    from projledger.reports.problem_sheet import problem_sheet_rows
+    from projledger.warnings_engine import collect_cards
+
+    settings = ledger.settings()
+    calendar = calendar_for(ledger.db)
+    cards = collect_cards(ledger, ranking.as_of, calendar, settings=settings)
+    problems = problem_sheet_rows(ledger.db, ranking.as_of, calendar=calendar, settings=settings)
+    lines = _project_lines(ledger.db, ranking.period, cards)
+    names = {line.project_id: line.name for line in lines}
+    missing = sorted({i.project_id for i in cards.items if i.project_id is not None} - set(names))
+    for start in range(0, len(missing), 500):
+        chunk = missing[start:start + 500]
+        names.update(ledger.db.execute(
+            f"SELECT id, name FROM projects WHERE id IN ({','.join('?' * len(chunk))})", chunk).fetchall())
+    return MonthlyReport(ranking, settings.county_name, weights_from_settings(settings),
+                         lines, problems, cards, names)
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def _header(ws, row: int, headers, widths) -> None:
+    from projledger.reports.xlsx import HEADER_FILL
+
+    for column, (header, width) in enumerate(zip(headers, widths), start=1):
+        put(ws, row, column, header, bold=True, fill=HEADER_FILL, wrap=True, align="center")
+        ws.column_dimensions[get_column_letter(column)].width = width
+    ws.row_dimensions[row].height = 30
+
+
+def _rate(value: Decimal | None):
+    return NULL if value is None else value
+
+
+# ---------------------------------------------------------------- ranking sheets
+
+
+RANK_HEADERS = ("排名", "较上月", "{unit}", "项目数", "应开工", "已开工", "开工率", "年度计划\n(万元)",
+                "累计完成\n(万元)", "投资完成率", "问题数", "已办结", "办结率", "得分", "连续后三位\n(次)", "备注")
+RANK_WIDTHS = (6, 8, 16, 7, 7, 7, 8, 13, 13, 9, 7, 7, 8, 8, 9, 30)
+RANK_FORMATS = {0: INTEGER, 1: RANK_CHANGE_FORMAT, 3: INTEGER, 4: INTEGER, 5: INTEGER, 6: RATE,
+                7: MONEY, 8: MONEY, 9: RATE, 10: INTEGER, 11: INTEGER, 12: RATE, 13: SCORE_FORMAT,
+                14: INTEGER}
+
+
+def _rank_values(ranking, kind: str, row) -> list:
+    change = ranking.rank_change(kind, row)
+    note = STREAK_NOTE if row.bottom3_streak >= BOTTOM3_STREAK_ALERT else ("后三位" if row.bottom3 else None)
+    return [row.rank, NULL if change is None else change, row.unit, row.projects, row.start_due,
+            row.started, _rate(row.start_rate), row.annual_plan, row.ytd_completed,
+            _rate(row.invest_rate), row.problems, row.problems_closed, _rate(row.resolve_rate),
+            row.score, row.bottom3_streak, note]
+
+
+def _weights_text(weights) -> str:
+    def pct(value) -> str:
+        return format((Decimal(value) * 100).normalize(), "f") + "%"
+
+    return (f"说明：得分 = 100 ×（开工率×{pct(weights.start)} + 投资完成率×{pct(weights.invest)}"
+            f" + 问题办结率×{pct(weights.resolve)}）÷ 参与计算的权重之和，四舍五入保留两位小数；"
+            "投资完成率超过100%按100%计；无应开工项目、无年度计划投资或无问题的单位，该项指标不参与计算。"
+            "排名依次按得分、投资完成率、开工率从高到低，再按单位名称。后三位以红色底纹标示，"
+            "连续三次排名后三位的单位，须在季度调度会上说明情况。")
+
+
+def _ranking_sheet(workbook, report: MonthlyReport, kind: str) -> None:
+    ranking = report.ranking
+    rows = ranking.rankings.get(kind, [])
+    word = KIND_WORDS[kind]
+    ws = workbook.create_sheet(f"{word}排名")
+    width = len(RANK_HEADERS)
+    subtitle = (f"{word}排名（统计截至{_cn_date(ranking.as_of)}，共{len(rows)}个{word}参与排名）")
+    top = write_title(ws, report_title(report.county_name, ranking.period), width, subtitle=subtitle)
+    headers = [h.format(unit=word) for h in RANK_HEADERS]
+    _header(ws, top, headers, RANK_WIDTHS)
+    for offset, row in enumerate(rows, start=1):
+        fill = BOTTOM3_FILL if row.bottom3 else None
+        for column, value in enumerate(_rank_values(ranking, kind, row)):
+            put(ws, top + offset, column + 1, value, number_format=RANK_FORMATS.get(column),
+                fill=fill, align="center" if column in (0, 1) or value == NULL else None,
+                wrap=column == width - 1)
+        if row.bottom3_streak >= BOTTOM3_STREAK_ALERT:
+            ws.cell(row=top + offset, column=width).font = Font(name=FONT_NAME, size=10, bold=True,
+                                                                color="C00000")
+    last = top + len(rows)
+    if not rows:
+        put(ws, top + 1, 1, f"本期没有参与排名的{word}", border=False)
+        last += 1
+    put(ws, last + 1, 1, _weights_text(report.weights), border=False, wrap=True)
+    ws.merge_cells(start_row=last + 1, start_column=1, end_row=last + 1, end_column=width)
+    ws.row_dimensions[last + 1].height = 42
+    end = last + 1
+    if kind == "township" and rows:
+        end = _score_chart(ws, top, len(rows), last + 3)
+    setup_sheet(ws, header_row=top, first_column_frozen=3, last_column=width)
+    ws.print_area = f"A1:{get_column_letter(width)}{end}"
+
+
+def _score_chart(ws, top: int, count: int, anchor_row: int) -> int:
+    """Bar chart of the township scores under the table; returns the last row it covers."""
+    chart = BarChart()
+    chart.type = "col"
+    chart.title = "各乡镇得分"
+    chart.y_axis.scaling.min = 0
+    chart.y_axis.scaling.max = 100
+    chart.y_axis.delete = False
+    chart.x_axis.delete = False
+    chart.legend = None
+    data = Reference(ws, min_col=14, min_row=top, max_row=top + count)
+    categories = Reference(ws, min_col=3, min_row=top + 1, max_row=top + count)
+    chart.add_data(data, titles_from_data=True)
+    chart.set_categories(categories)
+    chart.dataLabels = DataLabelList(showVal=True, showCatName=False, showSerName=False,
+                                     showLegendKey=False, showPercent=False)
+    chart.height = 9
+    chart.width = max(18, min(40, 2 + count * 1.6))
+    ws.add_chart(chart, f"A{anchor_row}")
+    return anchor_row + 19
+
+
+# ---------------------------------------------------------------- long sheets
+
+
+PROJECT_HEADERS = ("序号", "项目代码", "项目名称", "乡镇", "责任部门", "建设性质", "计划开工", "实际开工",
+                   "年度计划\n(万元)", "累计完成\n(万元)", "投资完成率", "形象进度", "预警", "预警事项")
+PROJECT_WIDTHS = (6, 24, 30, 10, 14, 8, 11, 11, 12, 12, 9, 20, 7, 40)
+PROJECT_FORMATS = {0: INTEGER, 6: DATE, 7: DATE, 8: MONEY, 9: MONEY, 10: RATE}
+
+
+def _card_counts(cards) -> str:
+    counts = {card: 0 for card in Card}
+    for card in cards:
+        if card is not None:
+            counts[card] += 1
+    return "、".join(f"{card.label}{counts[card]}个" for card in Card)
+
+
+def _long_sheet(workbook, bulk: BulkRows, name: str, title: str, subtitle: str, headers, widths,
+                formats, rows, wrap=(), special=None) -> None:
+    """A long table: title and header by openpyxl, data rows through :class:`BulkRows`;
+    ``special(i, c, value)`` may return a style id for one cell."""
+    ws = workbook.create_sheet(name)
+    top = write_title(ws, title, len(headers), subtitle=subtitle)
+    _header(ws, top, headers, widths)
+    plain = [bulk.style(formats.get(c), wrap=c in wrap) for c in range(len(headers))]
+    centred = bulk.style(align="center")
+
+    def pick(i, c, value):
+        chosen = special(i, c, value) if special else None
+        return chosen or (centred if value == NULL else None)
+
+    heights = [_row_height(values, widths, wrap) for values in rows]
+    if rows:
+        bulk.add_rows(ws, top + 1, rows, plain, special=pick, heights=heights)
+    else:
+        put(ws, top + 1, 1, "（无）", border=False)
+    setup_sheet(ws, header_row=top, first_column_frozen=3, last_column=len(headers))
+    ws.print_area = f"A1:{get_column_letter(len(headers))}{bulk.last_row(ws)}"
+
+
+def _row_height(values, widths, wrap) -> float | None:
+    """Height for a row whose wrapped texts need more than one line (13.5 pt a line)."""
+    lines = max((text_lines(values[c], widths[c]) for c in wrap), default=1)
+    return 13.5 * lines if lines > 1 else None
+
+
+def _projects_sheet(workbook, bulk: BulkRows, report: MonthlyReport) -> None:
+    lines = report.projects
+    rows = [[n, p.code, p.name, p.township, p.department, p.nature, p.planned_start, p.actual_start,
+             p.annual_plan, p.ytd_completed, _rate(p.invest_rate), p.status,
+             p.card.label if p.card else None, p.reasons] for n, p in enumerate(lines, start=1)]
+    card_col = PROJECT_HEADERS.index("预警")
+
+    def special(i, c, value):
+        if c == card_col and value is not None:
+            card = lines[i].card
+            return bulk.style(fill=CARD_FILLS[card.key], align="center", bold=card is Card.RED)
+        return None
+
+    ranking = report.ranking
+    subtitle = (f"{ranking.year}年计划项目{len(lines)}个，截至{_cn_date(ranking.as_of)}；"
+                f"{_card_counts(p.card for p in lines)}")
+    _long_sheet(workbook, bulk, "一项目一表", f"{report.county_name}{ranking.year}年重大项目一项目一表（汇总）",
+                subtitle, PROJECT_HEADERS, PROJECT_WIDTHS, PROJECT_FORMATS, rows, wrap=(2, 11, 13),
+                special=special)
+
+
+PROBLEM_HEADERS = ("序号", "项目名称", "所在乡镇", "问题", "牵头单位", "提出日期", "解决时限", "状态",
+                   "逾期工作日", "亮牌")
+PROBLEM_WIDTHS = (6, 28, 10, 44, 14, 11, 11, 8, 9, 7)
+PROBLEM_FORMATS = {0: INTEGER, 5: DATE, 6: DATE, 8: INTEGER}
+
+
+def _problem_state(problem, as_of: dt.date) -> str:
+    if problem.due_on is None:
+        return "无时限"
+    return "已逾期" if problem.due_on < as_of else "未到期"
+
+
+def _problems_sheet(workbook, bulk: BulkRows, report: MonthlyReport) -> None:
+    as_of = report.ranking.as_of
+    entries = report.problems
+    rows = [[n, e.problem.project_name, e.problem.township, e.problem.text, e.problem.lead_unit,
+             e.problem.reported_on, e.problem.due_on, _problem_state(e.problem, as_of),
+             e.overdue_workdays or None, e.card.label if e.card else None]
+            for n, e in enumerate(entries, start=1)]
+
+    def special(i, c, value):
+        if c == 7 and value == "已逾期":
+            return bulk.style(align="center", bold=True, color="C00000")
+        if c == 9 and value is not None:
+            card = entries[i].card
+            return bulk.style(fill=CARD_FILLS[card.key], align="center", bold=card is Card.RED)
+        return None
+
+    overdue = sum(1 for row in rows if row[7] == "已逾期")
+    subtitle = (f"截至{_cn_date(as_of)}，未办结问题{len(rows)}个，其中已逾期{overdue}个；"
+                f"{_card_counts(e.card for e in entries)}")
+    _long_sheet(workbook, bulk, "问题清单", f"{report.county_name}重大项目未办结问题清单", subtitle,
+                PROBLEM_HEADERS, PROBLEM_WIDTHS, PROBLEM_FORMATS, rows, wrap=(1, 3), special=special)
+
+
+WARNING_HEADERS = ("序号", "亮牌", "类别", "项目名称", "事项", "原因", "时限")
+WARNING_WIDTHS = (6, 7, 9, 30, 30, 50, 11)
+WARNING_FORMATS = {0: INTEGER, 6: DATE}
+
+
+def _warnings_sheet(workbook, bulk: BulkRows, report: MonthlyReport, names: dict[int, str]) -> None:
+    items = report.cards.items
+    rows = []
+    for n, item in enumerate(items, start=1):
+        name = names.get(item.project_id)
+        subject = None if item.kind in ("start", "invest") and item.subject == name else item.subject
+        rows.append([n, item.card.label, ITEM_KINDS.get(item.kind, item.kind), name, subject,
+                     item.reason, item.due])
+
+    def special(i, c, value):
+        if c == 1:
+            card = items[i].card
+            return bulk.style(fill=CARD_FILLS[card.key], align="center", bold=card is Card.RED)
+        return None
+
+    notes = list(report.cards.warnings)
+    subtitle = f"截至{_cn_date(report.ranking.as_of)}，{_card_counts(i.card for i in items)}"
+    if notes:
+        subtitle += "；" + "；".join(notes)
+    _long_sheet(workbook, bulk, "预警", f"{report.county_name}重大项目红黄蓝牌预警", subtitle,
+                WARNING_HEADERS, WARNING_WIDTHS, WARNING_FORMATS, rows, wrap=(3, 4, 5), special=special)
+
+
+# ---------------------------------------------------------------- the workbook
+
+
+def build_workbook(report: MonthlyReport) -> BulkRows:
+    """The whole workbook, ready to save with ``.save(dest)`` (``.workbook`` is openpyxl's)."""
+    workbook = new_workbook()
+    bulk = BulkRows(workbook)
+    _ranking_sheet(workbook, report, "township")
+    _ranking_sheet(workbook, report, "department")
+    _projects_sheet(workbook, bulk, report)
+    _problems_sheet(workbook, bulk, report)
+    _warnings_sheet(workbook, bulk, report, report.project_names)
+    workbook.active = 0
+    return bulk
+
+
+def write_monthly_report(report: MonthlyReport, dest: Path) -> Path:
+    """Build and save the workbook atomically (temporary file, then rename)."""
+    return build_workbook(report).save(Path(dest))
