@@ -4,9 +4,8 @@ Tables: ``projects``, ``plans`` (annual plans), ``progress``, ``problems`` and
 ``procedures`` (前期手续 — exported only once that feature's table exists; otherwise a clear
 error).  Rules:
 
-* **Deterministic**: a fixed column order per table (:data:`COLUMNS`; for ``procedures`` the
-  table's own column order with the project's code and name after ``project_id``) and rows in
-  key order (id, or project then year / period).
+* **Deterministic**: a fixed column order per table (:data:`COLUMNS`) and rows in key order
+  (id; plans, progress and procedures by project, then year / period / id).
 * **Keys**: CSV's header row and JSON's object keys are the English column keys (stable for
   scripts); the XLSX header row carries the Chinese labels for people.
 * **Values**: money in 万元 — JSON numbers, CSV text with two decimals (``12000.50``, no
@@ -71,6 +70,17 @@ COLUMNS: dict[str, tuple[tuple[str, str, str], ...]] = {
         ("reply_due_on", "意见时限", "date"), ("replied_on", "提出意见日期", "date"),
         ("reply", "解决意见", "text"), ("resolution", "办结情况", "text"), ("source", "来源", "text"),
     ),
+    "procedures": (
+        ("id", "编号", "int"), ("project_code", "项目代码", "text"), ("project_name", "项目名称", "text"),
+        ("item", "手续事项", "text"), ("mode", "办理方式", "text"), ("lead_unit", "办理单位", "text"),
+        ("accepted_on", "受理日期", "date"), ("limit_workdays", "时限(工作日)", "int"),
+        ("due_on", "办结时限", "date"), ("due_provisional", "时限暂定", "bool"),
+        ("supplement_by", "容缺补齐期限", "date"), ("supplemented_on", "补齐日期", "date"),
+        ("expires_on", "模拟审批有效期至", "date"), ("simulated_on", "模拟审批日期", "date"),
+        ("simulated_doc", "模拟审批意见", "text"), ("converted_on", "申请转正式日期", "date"),
+        ("convert_due", "转正式时限", "date"), ("done_on", "批复日期", "date"),
+        ("doc_number", "批复文号", "text"), ("note", "备注", "text"),
+    ),
 }
 
 _PROJECT_JOIN = (" JOIN projects p ON p.id = x.project_id"
@@ -89,6 +99,11 @@ _SQL = {
                  " l.name, t.name, x.category, x.level, x.reply_due_on, x.replied_on, x.reply_text,"
                  " x.resolution, x.source FROM problems x" + _PROJECT_JOIN +
                  " LEFT JOIN units l ON l.id = x.lead_unit_id ORDER BY x.id"),
+    "procedures": ("SELECT x.id, p.code, p.name, x.item, x.mode, l.name, x.accepted_on,"
+                   " x.limit_workdays, x.due_on, x.due_provisional, x.supplement_by, x.supplemented_on,"
+                   " x.expires_on, x.simulated_on, x.simulated_doc, x.converted_on, x.convert_due,"
+                   " x.done_on, x.doc_number, x.note FROM procedures x" + _PROJECT_JOIN +
+                   " LEFT JOIN units l ON l.id = x.lead_unit_id ORDER BY x.project_id, x.id"),
 }
 
 
@@ -116,38 +131,11 @@ def resolve_format(fmt: str | None, dest: Path) -> str:
 # ---------------------------------------------------------------- rows
 
 
-def _procedure_columns(db) -> tuple[tuple[str, str, str], ...]:
-    info = db.execute("PRAGMA table_info([procedures])").fetchall()
-    if not info:
-        raise DataError("没有前期手续表可导出：本数据库尚未启用前期手续（procedure）功能")
-    columns: list[tuple[str, str, str]] = []
-    for _, name, type_, *_ in info:
-        kind = "int" if "INT" in (type_ or "").upper() else "text"
-        if name.endswith(("_on", "_date")) or name in ("expires", "expiry"):
-            kind = "date"
-        columns.append((name, name, kind))
-        if name == "project_id":
-            columns += [("project_code", "项目代码", "text"), ("project_name", "项目名称", "text")]
-    return tuple(columns)
-
-
-def _procedure_rows(db, columns) -> list[tuple]:
-    names = [key for key, _, _ in columns]
-    selected = [("p.code" if k == "project_code" else "p.name" if k == "project_name" else f"x.[{k}]")
-                for k in names]
-    has_project = "project_id" in names
-    order = [k for k in ("project_id", "id") if k in names] or ["rowid"]
-    sql = (f"SELECT {', '.join(selected)} FROM procedures x"
-           + (" LEFT JOIN projects p ON p.id = x.project_id" if has_project else "")
-           + " ORDER BY " + ", ".join(f"x.[{k}]" if k != "rowid" else "x.rowid" for k in order))
-    return db.execute(sql).fetchall()
-
-
 def table_rows(db, table: str) -> tuple[tuple[tuple[str, str, str], ...], list[tuple]]:
     """(columns, raw rows) of an exportable table, in the export's order."""
-    if table == "procedures":
-        columns = _procedure_columns(db)
-        return columns, _procedure_rows(db, columns)
+    if table == "procedures" and not db.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'procedures'").fetchone():
+        raise DataError("没有前期手续表可导出：本数据库尚未启用前期手续（procedure）功能")
     return COLUMNS[table], db.execute(_SQL[table]).fetchall()
 
 

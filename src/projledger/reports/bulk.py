@@ -52,33 +52,43 @@ def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+def _text_cell(ref: str, s: str, value: str) -> str:
+    return f'<c r="{ref}"{s} t="inlineStr"><is><t xml:space="preserve">{_escape(value)}</t></is></c>'
+
+
 def _cell(ref: str, style: int, value: object) -> str:
     s = f' s="{style}"' if style else ""
+    kind = type(value)
     if value is None:
         return f'<c r="{ref}"{s}/>'
-    if isinstance(value, str):
-        return f'<c r="{ref}"{s} t="inlineStr"><is><t xml:space="preserve">{_escape(value)}</t></is></c>'
-    if isinstance(value, bool):
+    if kind is str:
+        return _text_cell(ref, s, value)
+    if kind is int or kind is float:
+        return f'<c r="{ref}"{s}><v>{value!r}</v></c>'
+    if kind is Decimal:
+        return f'<c r="{ref}"{s}><v>{format(value, "f")}</v></c>'
+    if kind is bool:
         return f'<c r="{ref}"{s} t="b"><v>{int(value)}</v></c>'
     if isinstance(value, dt.datetime):
         serial = (value - dt.datetime(1899, 12, 30)).total_seconds() / 86400
         return f'<c r="{ref}"{s}><v>{serial!r}</v></c>'
     if isinstance(value, dt.date):
         return f'<c r="{ref}"{s}><v>{(value - _EPOCH).days}</v></c>'
-    if isinstance(value, Decimal):
-        return f'<c r="{ref}"{s}><v>{format(value, "f")}</v></c>'
-    if isinstance(value, (int, float)):
-        return f'<c r="{ref}"{s}><v>{value!r}</v></c>'
-    return f'<c r="{ref}"{s} t="inlineStr"><is><t xml:space="preserve">{_escape(str(value))}</t></is></c>'
+    if isinstance(value, (int, float, Decimal)):  # subclasses (IntEnum, …)
+        return f'<c r="{ref}"{s}><v>{float(value)!r}</v></c>'
+    return _text_cell(ref, s, str(value))
 
 
 def text_lines(value: object, width: float) -> int:
     """Printed lines a wrapped text needs in a column ``width`` characters wide (CJK = 2)."""
     if not isinstance(value, str) or not value:
         return 1
-    units = sum(2 if ord(ch) > 0x2E80 else 1 for ch in value)
-    usable = max(width * 1.1 - 1, 1)  # widths are in 11-pt characters; the cells use 10 pt
-    return max(1, -(-units // int(usable)))
+    usable = max(int(width * 1.1) - 1, 1)  # widths are in 11-pt characters; the cells use 10 pt
+    if len(value) * 2 <= usable:
+        return 1
+    # display units: 1 per ASCII character, 2 per CJK one (3 bytes in UTF-8 → +1 each)
+    units = len(value) + (len(value.encode("utf-8")) - len(value)) // 2
+    return max(1, -(-units // usable))
 
 
 class BulkRows:
@@ -111,10 +121,11 @@ class BulkRows:
         return self._styles[key]
 
     def add_rows(self, ws, first_row: int, rows: Sequence[Sequence[object]], styles: Sequence[int],
-                 special: Callable[[int, int, object], int | None] | None = None,
+                 special: dict[int, Callable[[int, object], int | None]] | None = None,
                  heights: Sequence[float | None] | None = None) -> int:
-        """Render ``rows`` from ``first_row`` down; ``styles`` per column, ``special(i, c, value)``
-        may pick another style for one cell (``i`` 0-based row index).  Returns the last row."""
+        """Render ``rows`` from ``first_row`` down with ``styles`` per column; ``special`` maps a
+        column to ``pick(i, value)``, which may return another style for that cell (``i`` is
+        the 0-based row index).  Returns the last row."""
         key = id(ws)
         if key in self._last and first_row <= self._last[key][0]:
             raise ValueError("bulk rows must be added in ascending order")
@@ -129,7 +140,8 @@ class BulkRows:
             attrs = f' ht="{height:g}" customHeight="1"' if height else ""
             cells = []
             for c, value in enumerate(values):
-                style = (special(index, c, value) if special else None) or styles[c]
+                pick = special.get(c) if special else None
+                style = (pick(index, value) if pick else None) or styles[c]
                 cells.append(_cell(f"{letters[c]}{number}", style, value))
             out.append(f'<row r="{number}"{attrs}>{"".join(cells)}</row>')
         if rows:
@@ -170,7 +182,7 @@ class BulkRows:
         patches = {ws.path.lstrip("/"): (ws, key) for key, ws in self._sheets.items()}
         with zipfile.ZipFile(tmp) as source:
             entries = [(info, source.read(info.filename)) for info in source.infolist()]
-        with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as target:
+        with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as target:
             for info, data in entries:
                 if info.filename in patches:
                     ws, key = patches[info.filename]

@@ -288,23 +288,27 @@ def _card_counts(cards) -> str:
     return "、".join(f"{card.label}{counts[card]}个" for card in Card)
 
 
+def _card_style(bulk: BulkRows, card: Card) -> int:
+    return bulk.style(fill=CARD_FILLS[card.key], align="center", bold=card is Card.RED)
+
+
 def _long_sheet(workbook, bulk: BulkRows, name: str, title: str, subtitle: str, headers, widths,
                 formats, rows, wrap=(), special=None) -> None:
     """A long table: title and header by openpyxl, data rows through :class:`BulkRows`;
-    ``special(i, c, value)`` may return a style id for one cell."""
+    ``special`` maps a column to ``pick(i, value)`` returning a style id (or None) for a cell.
+    A null rate (``—``) is centred."""
     ws = workbook.create_sheet(name)
     top = write_title(ws, title, len(headers), subtitle=subtitle)
     _header(ws, top, headers, widths)
     plain = [bulk.style(formats.get(c), wrap=c in wrap) for c in range(len(headers))]
     centred = bulk.style(align="center")
-
-    def pick(i, c, value):
-        chosen = special(i, c, value) if special else None
-        return chosen or (centred if value == NULL else None)
-
+    picks = dict(special or {})
+    for column, number_format in formats.items():
+        if number_format == RATE and column not in picks:
+            picks[column] = lambda i, value: centred if value == NULL else None
     heights = [_row_height(values, widths, wrap) for values in rows]
     if rows:
-        bulk.add_rows(ws, top + 1, rows, plain, special=pick, heights=heights)
+        bulk.add_rows(ws, top + 1, rows, plain, special=picks, heights=heights)
     else:
         put(ws, top + 1, 1, "（无）", border=False)
     setup_sheet(ws, header_row=top, first_column_frozen=3, last_column=len(headers))
@@ -323,12 +327,7 @@ def _projects_sheet(workbook, bulk: BulkRows, report: MonthlyReport) -> None:
              p.annual_plan, p.ytd_completed, _rate(p.invest_rate), p.status,
              p.card.label if p.card else None, p.reasons] for n, p in enumerate(lines, start=1)]
     card_col = PROJECT_HEADERS.index("预警")
-
-    def special(i, c, value):
-        if c == card_col and value is not None:
-            card = lines[i].card
-            return bulk.style(fill=CARD_FILLS[card.key], align="center", bold=card is Card.RED)
-        return None
+    special = {card_col: lambda i, value: _card_style(bulk, lines[i].card) if value else None}
 
     ranking = report.ranking
     subtitle = (f"{ranking.year}年计划项目{len(lines)}个，截至{_cn_date(ranking.as_of)}；"
@@ -358,13 +357,9 @@ def _problems_sheet(workbook, bulk: BulkRows, report: MonthlyReport) -> None:
              e.overdue_workdays or None, e.card.label if e.card else None]
             for n, e in enumerate(entries, start=1)]
 
-    def special(i, c, value):
-        if c == 7 and value == "已逾期":
-            return bulk.style(align="center", bold=True, color="C00000")
-        if c == 9 and value is not None:
-            card = entries[i].card
-            return bulk.style(fill=CARD_FILLS[card.key], align="center", bold=card is Card.RED)
-        return None
+    overdue_style = bulk.style(align="center", bold=True, color="C00000")
+    special = {7: lambda i, value: overdue_style if value == "已逾期" else None,
+               9: lambda i, value: _card_style(bulk, entries[i].card) if value else None}
 
     overdue = sum(1 for row in rows if row[7] == "已逾期")
     subtitle = (f"截至{_cn_date(as_of)}，未办结问题{len(rows)}个，其中已逾期{overdue}个；"
@@ -387,11 +382,7 @@ def _warnings_sheet(workbook, bulk: BulkRows, report: MonthlyReport, names: dict
         rows.append([n, item.card.label, ITEM_KINDS.get(item.kind, item.kind), name, subject,
                      item.reason, item.due])
 
-    def special(i, c, value):
-        if c == 1:
-            card = items[i].card
-            return bulk.style(fill=CARD_FILLS[card.key], align="center", bold=card is Card.RED)
-        return None
+    special = {1: lambda i, value: _card_style(bulk, items[i].card)}
 
     notes = list(report.cards.warnings)
     subtitle = f"截至{_cn_date(report.ranking.as_of)}，{_card_counts(i.card for i in items)}"
