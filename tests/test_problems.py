@@ -346,3 +346,11 @@ def test_refresh_provisional_recomputes_when_the_year_is_known(ledger_cli, db_pa
         with ledger.transaction() as w:
             assert ProblemStore(ledger.db, calendar=known).refresh_provisional(w) == 1
     assert rows(db_path, "SELECT due_on, due_provisional FROM problems") == [("2027-01-13", 0)]
+
+
+def test_local_calendar_days_move_the_deadlines(ledger_cli):
+    # A local holiday on Thu 11-05: reply due counts 04 Wed, 06 Fri, 09 Mon.
+    ledger_cli("calendar", "set", "2026-11-05", "--holiday", "--note", "本地放假")
+    problem = add(ledger_cli, CODE1, "--text", "本地假日", "--reported", "2026-11-03")
+    assert problem["reply_due_on"] == "2026-11-09"
+    assert problem["due_on"] == "2026-11-18"

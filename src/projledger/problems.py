@@ -25,8 +25,8 @@ The township import records problems with :func:`record_imported` inside its own
 text equal after :func:`projledger.text.squash` to a problem already recorded for the project
 (open or closed) is skipped, matching the ``UNIQUE(project_id, text_key)`` column.
 
-The working-day calendar comes from :func:`calendar_for` — the one place that switches to the
-database-aware loader once ``projledger.calendar`` exists.
+The working-day calendar comes from :func:`calendar_for` (``projledger.calendar.load_calendar``:
+chinese-calendar plus the ledger's ``calendar set`` days and imported notices).
 """
 
 from __future__ import annotations
@@ -63,13 +63,9 @@ _SELECT = (
 
 
 def calendar_for(db):
-    """The working-day calendar of this ledger (local overrides once ``projledger.calendar`` exists)."""
-    try:
-        from projledger.calendar import load_calendar
-    except ImportError:
-        from projledger.workdays import WorkCalendar
+    """The working-day calendar of this ledger: official data plus its local days and notices."""
+    from projledger.calendar import load_calendar
 
-        return WorkCalendar()
     return load_calendar(db)
 
 
