@@ -35,8 +35,7 @@ TOWNS = ("甲镇", "乙镇", "丙镇", "丁镇", "戊镇")
 DEPTS = ("县发改局", "县交通局", "县水务局")
 
 
-@pytest.fixture
-def ranked(cli):
+def build_county(cli):
     for town in TOWNS:
         cli("unit", "add", town, "--kind", "township")
     for dept in DEPTS:
@@ -72,6 +71,33 @@ def ranked(cli):
         cli("problem", "add", name, "--text", f"问题Q{number}", "--lead", lead, "--reported", reported)
         if closed:
             cli("problem", "close", str(number), "--on", closed)
+
+
+@pytest.fixture(scope="module")
+def county_file(tmp_path_factory):
+    """The county built once (about fifty CLI calls); each test gets its own copy."""
+    from conftest import Cli
+
+    path = tmp_path_factory.mktemp("county") / "county.db"
+    runner = Cli(path)
+    runner("init")
+    build_county(runner)
+    import sqlite3
+
+    with sqlite3.connect(path) as conn:  # everything in the main file before copying it
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    return path
+
+
+@pytest.fixture
+def ranked(cli, county_file, db_path):
+    import shutil
+
+    for suffix in ("-wal", "-shm"):
+        leftover = db_path.with_name(db_path.name + suffix)
+        if leftover.exists():
+            leftover.unlink()
+    shutil.copyfile(county_file, db_path)
     return cli
 
 
@@ -277,8 +303,8 @@ def test_terminal_tables_and_default_file(ranked, tmp_path):
     ("2025-13", 2, "格式不对"),
     ("2099-01", 2, "还没有开始"),
 ])
-def test_bad_period(ranked, period, code, message):
-    result = ranked("report", "monthly", "--period", period, expect=code)
+def test_bad_period(cli, period, code, message):
+    result = cli("report", "monthly", "--period", period, expect=code)
     assert message in result.stderr and result.stdout == ""
 
 
