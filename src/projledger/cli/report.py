@@ -60,7 +60,7 @@ def _ranking_table(ranking, kind: str):
         if row.bottom3_streak >= BOTTOM3_STREAK_ALERT:
             note = f"连续{row.bottom3_streak}次后三位，须在季度调度会上说明情况"
         elif row.bottom3:
-            note = "后三位"
+            note = f"后三位（连续{row.bottom3_streak}次）" if row.bottom3_streak > 1 else "后三位"
         cells = [str(row.rank), _change_text(ranking.rank_change(kind, row)), row.unit,
                  str(row.projects), _percent(row.start_rate), format_money(row.annual_plan),
                  format_money(row.ytd_completed), _percent(row.invest_rate),
@@ -172,9 +172,7 @@ def export(
     kind = resolve_format(fmt, dest)
     with open_ledger(ctx) as ledger:
         count = export_table(ledger, name, kind, dest)
-    from projledger.cli.common import err_console
-
-    err_console().print(f"已导出 {count} 行到“{dest}”", markup=False)
+    console().print(f"已导出 {count} 行到“{dest}”", markup=False)
 
 
 def register(app: typer.Typer) -> None:

@@ -58,6 +58,7 @@ STREAK_NOTE = "连续三次排名后三位，须在季度调度会上说明情�
 DEFAULT_NAME = "重点项目推进情况排队通报-{period}.xlsx"
 RANK_CHANGE_FORMAT = '"↑"0;"↓"0;"持平"'
 SCORE_FORMAT = "0.00"
+STREAK_FORMAT = "0;-0;"  # a streak of 0 shows as an empty cell
 NULL = "—"
 KIND_WORDS = {"township": "乡镇", "department": "部门"}
 ITEM_KINDS = {"problem": "问题", "procedure": "前期手续", "start": "开工", "invest": "投资"}
@@ -193,12 +194,16 @@ RANK_HEADERS = ("排名", "较上月", "{unit}", "项目数", "应开工", "已�
 RANK_WIDTHS = (6, 8, 16, 7, 7, 7, 8, 13, 13, 9, 7, 7, 8, 8, 9, 30)
 RANK_FORMATS = {0: INTEGER, 1: RANK_CHANGE_FORMAT, 3: INTEGER, 4: INTEGER, 5: INTEGER, 6: RATE,
                 7: MONEY, 8: MONEY, 9: RATE, 10: INTEGER, 11: INTEGER, 12: RATE, 13: SCORE_FORMAT,
-                14: INTEGER}
+                14: STREAK_FORMAT}
 
 
 def _rank_values(ranking, kind: str, row) -> list:
     change = ranking.rank_change(kind, row)
-    note = STREAK_NOTE if row.bottom3_streak >= BOTTOM3_STREAK_ALERT else ("后三位" if row.bottom3 else None)
+    note = None
+    if row.bottom3_streak >= BOTTOM3_STREAK_ALERT:
+        note = STREAK_NOTE
+    elif row.bottom3:
+        note = f"后三位（连续{row.bottom3_streak}次）" if row.bottom3_streak > 1 else "后三位"
     return [row.rank, NULL if change is None else change, row.unit, row.projects, row.start_due,
             row.started, _rate(row.start_rate), row.annual_plan, row.ytd_completed,
             _rate(row.invest_rate), row.problems, row.problems_closed, _rate(row.resolve_rate),
@@ -256,6 +261,8 @@ def _score_chart(ws, top: int, count: int, anchor_row: int) -> int:
     chart.title = "各乡镇得分"
     chart.y_axis.scaling.min = 0
     chart.y_axis.scaling.max = 100
+    chart.y_axis.majorUnit = 20
+    chart.y_axis.number_format = "0"
     chart.y_axis.delete = False
     chart.x_axis.delete = False
     chart.legend = None
