@@ -78,6 +78,9 @@ def test_card_fills_formula_text_and_page_setup(ledger_cli, tmp_path):
     assert ws.print_title_rows == "$3:$3"
     assert ws.freeze_panes == "C4"
     assert {"A1:I1", "A2:I2"} <= {str(r) for r in ws.merged_cells.ranges}
+    # rows tall enough for wrapped text; the page footer (第 N 页) has room above the page edge
+    assert all(ws.row_dimensions[r].height >= 18 for r in range(4, 8))
+    assert ws.page_margins.bottom - ws.page_margins.footer >= 0.3
 
 
 def test_sheet_for_a_past_date_shows_what_was_open_then(ledger_cli, tmp_path):

@@ -61,6 +61,24 @@ def problem_sheet_rows(db, as_of: dt.date, *, calendar=None, settings=None) -> l
     return sorted(rows, key=_sort_key)
 
 
+def _text_width(text: str) -> int:
+    """Display width in Excel column units: CJK and full-width characters count two."""
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _row_height(values, widths=_WIDTHS, line_points: float = 13.5) -> float:
+    """Height for a wrapped row (LibreOffice does not grow rows openpyxl leaves unsized)."""
+    import math
+
+    lines = 1
+    for value, width in zip(values, widths):
+        if isinstance(value, str):
+            lines = max(lines, math.ceil(_text_width(value) / max(width - 1, 1)))
+    return max(18.0, lines * line_points + 4)
+
+
 def _cn_date(day: dt.date) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
 
@@ -70,12 +88,30 @@ def _subtitle(as_of: dt.date, counts: dict[str, int], total: int) -> str:
             f"黄牌{counts['yellow']}个、蓝牌{counts['blue']}个")
 
 
+def _style_rows(ws, header_row: int, rows: list[SheetRow], values: list[tuple]) -> None:
+    """Row heights for wrapped text, alignment, and the card colour in the 亮牌 cell."""
+    from openpyxl.styles import Alignment
+
+    from projledger.reports.xlsx import CARD_FILLS, put
+
+    # wrap 项目名称/问题/牵头单位; centre 序号, dates, 逾期工作日, 亮牌; all vertically centred
+    align = {c: Alignment(vertical="center", wrap_text=c in (2, 4, 5),
+                          horizontal="center" if c in (1, 6, 7, 8, 9) else "left")
+             for c in range(1, len(HEADERS) + 1)}
+    for offset, (row, cells) in enumerate(zip(rows, values), start=1):
+        ws.row_dimensions[header_row + offset].height = _row_height(cells)
+        for column in range(1, len(HEADERS) + 1):
+            ws.cell(row=header_row + offset, column=column).alignment = align[column]
+        if row.card is not None:
+            put(ws, header_row + offset, _CARD_COLUMN, row.card.label, fill=CARD_FILLS[row.card.key],
+                align="center", bold=row.card is Card.RED)
+
+
 def write_problem_sheet(db, as_of: dt.date, dest: Path, *, calendar=None, settings=None,
                         county: str | None = None) -> SheetSummary:
     """Write the workbook to ``dest`` atomically and say what is in it."""
     from projledger.reports.xlsx import (
-        CARD_FILLS, DATE, INTEGER, new_workbook, put, save_workbook, setup_sheet, write_table,
-        write_title,
+        DATE, INTEGER, new_workbook, put, save_workbook, setup_sheet, write_table, write_title,
     )
 
     if settings is None:
@@ -98,17 +134,17 @@ def write_problem_sheet(db, as_of: dt.date, dest: Path, *, calendar=None, settin
     ]
     write_table(ws, header_row, HEADERS, values, widths=_WIDTHS, wrap_columns=(1, 3, 4),
                 formats={0: INTEGER, 5: DATE, 6: DATE, 7: INTEGER})
-    for offset, row in enumerate(rows, start=1):
-        if row.card is not None:
-            put(ws, header_row + offset, _CARD_COLUMN, row.card.label, fill=CARD_FILLS[row.card.key],
-                align="center", bold=row.card is Card.RED)
+    _style_rows(ws, header_row, rows, values)
     provisional = tuple(n for n, row in enumerate(rows, start=1) if row.problem.due_provisional)
     last = header_row + len(rows)
     if provisional:
         numbers = "、".join(str(n) for n in provisional)
         put(ws, last + 2, 1, f"注：序号{numbers}的解决时限按暂定日历计算（当年调休安排尚未发布），"
-                             "通知发布后请用 calendar import 补录。", border=False)
+                             "通知发布后请用 calendar import 补录。", border=False, wrap=True)
+        ws.merge_cells(start_row=last + 2, start_column=1, end_row=last + 2, end_column=len(HEADERS))
     setup_sheet(ws, header_row=header_row, first_column_frozen=2, last_column=len(HEADERS))
+    # setup_sheet leaves the footer (第 N 页) 0.1" of room, which LibreOffice clips: give it space.
+    ws.page_margins.bottom, ws.page_margins.footer = 0.75, 0.3
     ws.print_area = f"A1:I{last + (2 if provisional else 0)}"
     path = save_workbook(workbook, Path(dest))
     return SheetSummary(path, len(rows), counts, provisional)
