@@ -1,4 +1,13 @@
-"""``projledger import`` (township sheets) and ``projledger template`` (the sheet to fill in)."""
+"""``projledger import`` (township sheets) and the registration of ``projledger template``.
+
+The command parses its options, hands the files to
+:func:`projledger.sheets.township_import.import_files` and renders the results: one line
+per committed file, every error of a rejected file (sheet, row, column, value, message) on
+stderr, warnings on stderr (at most :data:`SHOWN_WARNINGS` per file — all of them are in
+``--json``), exit status 1 when any file was rejected.  ``--json`` prints exactly SPEC §4's
+summary; under ``--dry-run`` nothing is committed, so every ``committed`` is false while the
+counts are those a real run would give (a rejected file still has its errors and exit 1).  A Rich progress bar runs across the files on a terminal only.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +18,10 @@ import typer
 
 from projledger.cli.common import console, emit_json, err_console, is_terminal, open_ledger
 from projledger.dates import parse_iso_date, parse_period
+
+__all__ = ["import_command", "register", "SHOWN_WARNINGS"]
+
+SHOWN_WARNINGS = 20
 
 
 def import_command(
@@ -22,30 +35,29 @@ def import_command(
     as_json: Annotated[bool, typer.Option("--json", help="输出 JSON 汇总")] = False,
 ) -> None:
     """导入乡镇报表：逐个文件完整校验，有错误的文件整体不导入并列出全部错误。"""
-    from projledger.sheets.township_import import ImportOptions, import_files
+    from projledger.sheets.township_import import ImportOptions
 
-    options = ImportOptions(township=township, period=parse_period(period) if period else None,
+    options = ImportOptions(township=township, period=parse_period(period, "--period") if period else None,
                             report_date=parse_iso_date(date, "--date"), dry_run=dry_run,
                             synonyms_path=headers)
     with open_ledger(ctx) as ledger:
         results = _run_with_progress(ledger, files, options)
-    committed = all(r.committed for r in results)
     if as_json:
-        emit_json({"committed": committed, "dry_run": dry_run, "files": [r.to_json() for r in results]})
+        emit_json({"committed": all(r.committed for r in results), "files": [r.to_json() for r in results]})
     else:
         _print_results(results, dry_run)
-    if not committed:
+    if not all(r.accepted for r in results):
         raise typer.Exit(1)
 
 
-def _run_with_progress(ledger, files, options):
+def _run_with_progress(ledger, files: list[Path], options):
     from projledger.sheets.township_import import import_files
 
     if not is_terminal() or len(files) < 2:
         return import_files(ledger, files, options)
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   console=err_console(), transient=True) as bar:
         task = bar.add_task("导入乡镇报表", total=len(files) * 2)
         return import_files(ledger, files, options,
@@ -56,18 +68,23 @@ def _print_results(results, dry_run: bool) -> None:
     out, err = console(), err_console()
     prefix = "［试运行，未写入］" if dry_run else ""
     for r in results:
-        if r.committed:
-            out.print(f"{prefix}{r.path.name}：{r.township} {r.period}，{r.rows}行，新增项目{r.created}个，"
-                      f"更新{r.updated}个，无变化{r.unchanged}个，新增问题{r.problems_added}条", markup=False)
+        if r.accepted:
+            out.print(f"{prefix}{r.path.name}：{r.township or '（按行识别乡镇）'} {r.period}，{r.rows}行，"
+                      f"新增项目{r.created}个，更新{r.updated}个，无变化{r.unchanged}个，新增问题{r.problems_added}条",
+                      markup=False)
         else:
             err.print(f"错误：{r.path.name} 未导入（{len(r.errors)}处错误，整个文件未写入）：", markup=False)
             for e in r.errors:
                 err.print(f"  - {e.text()}", markup=False, soft_wrap=True)
-        for w in r.warnings:
+        for w in r.warnings[:SHOWN_WARNINGS]:
             err.print(f"  提示（{r.path.name}）：{w}", markup=False, soft_wrap=True)
-    rejected = [r for r in results if not r.committed]
+        if len(r.warnings) > SHOWN_WARNINGS:
+            err.print(f"  提示（{r.path.name}）：……另有{len(r.warnings) - SHOWN_WARNINGS}条提示，"
+                      "用 --json 查看全部", markup=False)
+    rejected = [r for r in results if not r.accepted]
     if rejected and len(results) > 1:
-        err.print(f"共 {len(results)} 个文件，{len(results) - len(rejected)} 个已导入，{len(rejected)} 个未导入", markup=False)
+        err.print(f"共 {len(results)} 个文件，{len(results) - len(rejected)} 个已导入，"
+                  f"{len(rejected)} 个未导入", markup=False)
 
 
 def register(app: typer.Typer) -> None:
