@@ -13,7 +13,7 @@ import sqlite3
 
 import pytest
 
-from projledger.problems import ProblemStore, record_imported
+from projledger.problems import record_imported
 from projledger.store import Ledger
 
 CODE1 = "2026-620821-47-01-000001"
@@ -303,7 +303,7 @@ def test_list_table_in_chinese(several):
     assert "黄牌" in out and "2026-11-10办结" in out
 
 
-# -- the import hook and provisional refresh ------------------------------------------
+# -- the import hook and the ledger's calendar ------------------------------------------
 
 def test_record_imported_skips_known_texts_open_or_closed(several, db_path):
     with Ledger.open(db_path) as ledger:
@@ -333,19 +333,6 @@ def test_record_imported_rolls_back_with_the_callers_transaction(several, db_pat
                 assert record_imported(w, project_id, ["新问题"], "2026-11-03", None, "x.xlsx") == 1
                 raise RuntimeError("the import failed later")
     assert rows(db_path, "SELECT COUNT(*) FROM problems") == [(3,)]
-
-
-def test_refresh_provisional_recomputes_when_the_year_is_known(ledger_cli, db_path):
-    from projledger.workdays import WorkCalendar
-
-    add(ledger_cli, CODE1, "--text", "跨年问题", "--reported", "2026-12-28")  # provisional due 2027-01-12
-    # Suppose the 2027 notice makes Mon 2027-01-04 a holiday too: due moves to 01-13, no longer provisional.
-    known = WorkCalendar(overrides={dt.date(2027, 1, 1): False, dt.date(2027, 1, 4): False},
-                         notice_years=[2027])
-    with Ledger.open(db_path) as ledger:
-        with ledger.transaction() as w:
-            assert ProblemStore(ledger.db, calendar=known).refresh_provisional(w) == 1
-    assert rows(db_path, "SELECT due_on, due_provisional FROM problems") == [("2027-01-13", 0)]
 
 
 def test_local_calendar_days_move_the_deadlines(ledger_cli):

@@ -9,8 +9,9 @@ counted in 法定工作日 from that date:
 * ``due_on`` — the problem is solved within ``--limit`` or ``problem_default_workdays``
   (default 10) working days (解决时限).
 
-Each deadline remembers whether it is provisional (a year without the State Council notice);
-:meth:`ProblemStore.refresh_provisional` recomputes those when the calendar learns the year.
+Each deadline remembers whether it is provisional (a year without the State Council notice)
+and where it counts from (``reported_on``, or ``due_start`` after ``reopen --limit``), so
+``projledger.calendar.refresh`` can recompute it when the calendar learns the year.
 
 Status moves ``open`` → ``closed`` (:meth:`close`, with date and resolution) and back only
 explicitly (:meth:`reopen`); every change goes through the caller's
@@ -51,7 +52,6 @@ __all__ = [
 ]
 
 STATUSES = ("open", "closed")
-STATUS_LABELS = {"open": "未办结", "closed": "已办结"}
 
 _SELECT = (
     "SELECT p.id, p.project_id, p.text, p.category, p.level, p.lead_unit_id, p.reported_on,"
@@ -463,28 +463,6 @@ class ProblemStore:
                  project_id=problem.project_id)
         w.update("problems", {"id": problem.id}, {"level": target}, project_id=problem.project_id)
         return self.get(problem.id)
-
-    def refresh_provisional(self, w) -> int:
-        """Recompute provisional deadlines with the current calendar; returns problems changed.
-
-        For ``calendar import``/``calendar set`` to call once a year's notice is known.
-        """
-        rows = self.db.execute(
-            "SELECT id, project_id, reported_on, reply_workdays, COALESCE(due_start, reported_on),"
-            " due_workdays FROM problems WHERE due_provisional = 1 OR reply_due_provisional = 1"
-        ).fetchall()
-        changed = 0
-        for pid, project_id, reported, reply_wd, due_start, due_wd in rows:
-            changes: dict = {}
-            if reply_wd is not None:
-                reply = self.calendar.add_workdays(_date(reported), reply_wd)
-                changes.update(reply_due_on=reply.due.isoformat(),
-                               reply_due_provisional=int(not reply.calendar_complete))
-            if due_wd is not None:
-                due = self.calendar.add_workdays(_date(due_start), due_wd)
-                changes.update(due_on=due.due.isoformat(), due_provisional=int(not due.calendar_complete))
-            changed += w.update("problems", {"id": pid}, changes, project_id=project_id)
-        return changed
 
 
 def record_imported(w, project, texts: list[str], reported_on, lead_unit_id, source,
