@@ -37,7 +37,7 @@ from pathlib import Path
 __all__ = [
     "DEPARTMENTS", "HEADER_TOP", "HEADER_LOW", "township_names", "project_name", "project_code",
     "project_rows", "write_sheet", "BatchFile", "make_batch", "init_ledger", "projledger",
-    "child_env", "file_presence", "integrity", "copy_ledger", "SRC",
+    "projledger_many", "child_env", "file_presence", "integrity", "copy_ledger", "SRC",
 ]
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -209,6 +209,15 @@ def projledger(db_path: Path | None, *args, env: dict | None = None, timeout: fl
     command += [str(a) for a in args]
     return subprocess.run(command, capture_output=True, text=True, env=env or child_env(),
                           timeout=timeout, stdin=subprocess.DEVNULL, **popen)
+
+
+def projledger_many(db_path: Path | None, commands: list[tuple], *, env: dict | None = None,
+                    timeout: float = 120) -> list[subprocess.CompletedProcess]:
+    """Several independent ``projledger`` commands at once (threads waiting on child processes)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max(len(commands), 1)) as pool:
+        return list(pool.map(lambda args: projledger(db_path, *args, env=env, timeout=timeout), commands))
 
 
 def copy_ledger(source: Path, dest: Path) -> Path:

@@ -90,25 +90,30 @@ def test_sigkill_mid_import_leaves_each_file_whole_or_absent(two_month_county, t
     assert killed_while_running >= 2, "the batch finished before most kills: make it bigger"
 
 
-def test_sigkill_mid_export_leaves_old_file_or_whole_new_one(two_month_county, tmp_path):
-    """A cron export killed while writing never leaves a half file under the real name."""
-    from openpyxl import load_workbook
+def test_sigkill_mid_export_leaves_the_old_file(two_month_county, tmp_path):
+    """A cron export killed while it writes never leaves a half file under the real name.
 
+    The kill is timed on the export's temporary file appearing beside the target, so it
+    lands while the new file is being written, not during start-up.
+    """
     september_db, _ = two_month_county
     db = gen_county.copy_ledger(september_db, tmp_path / "export.db")
-    dest = tmp_path / "projects.xlsx"
+    out = tmp_path / "out"
+    out.mkdir()
+    dest = out / "projects.xlsx"
     first = gen_county.projledger(db, "export", "projects", "--out", dest)
     assert first.returncode == 0, first.stderr
     old = dest.read_bytes()
-    env = gen_county.child_env()
     command = [sys.executable, "-m", "projledger", "--db", str(db), "export", "projects", "--out", str(dest)]
-    began = time.perf_counter()
-    subprocess.run(command, env=env, capture_output=True, check=True)
-    full = time.perf_counter() - began
-    for delay in (full * 0.6, full * 0.9):
-        _kill_after(command, delay, env)
-        data = dest.read_bytes()
-        if data != old:  # the new file made it into place: it must be complete
-            rows = load_workbook(dest, read_only=True).worksheets[0].max_row
-            assert rows == 1 + 8 * SEPTEMBER_ROWS
-        old = data
+    child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                             stdin=subprocess.DEVNULL, env=gen_county.child_env())
+    deadline = time.monotonic() + 60
+    while child.poll() is None and time.monotonic() < deadline:
+        if any(p.name.endswith(".tmp") for p in out.iterdir()):
+            os.kill(child.pid, signal.SIGKILL)
+            break
+        time.sleep(0.002)
+    killed = child.wait(timeout=30) == -signal.SIGKILL
+    assert dest.read_bytes() == old if killed else dest.read_bytes() != b""
+    if not killed:
+        pytest.skip("the export finished between two polls; nothing to check this time")
