@@ -89,22 +89,39 @@ def _subtitle(as_of: dt.date, counts: dict[str, int], total: int) -> str:
 
 
 def _style_rows(ws, header_row: int, rows: list[SheetRow], values: list[tuple]) -> None:
-    """Row heights for wrapped text, alignment, and the card colour in the 亮牌 cell."""
+    """Row heights for wrapped text, alignment, and the card colour in the 亮牌 cell.
+
+    Every data cell of a column has the same style, so the first row's is set once and
+    copied (openpyxl re-hashes style objects on each assignment, slow for thousands of rows).
+    """
+    from copy import copy
+
     from openpyxl.styles import Alignment
 
     from projledger.reports.xlsx import CARD_FILLS, put
 
-    # wrap 项目名称/问题/牵头单位; centre 序号, dates, 逾期工作日, 亮牌; all vertically centred
-    align = {c: Alignment(vertical="center", wrap_text=c in (2, 4, 5),
-                          horizontal="center" if c in (1, 6, 7, 8, 9) else "left")
-             for c in range(1, len(HEADERS) + 1)}
+    first = header_row + 1
+    for column in range(1, len(HEADERS) + 1):
+        # wrap 项目名称/问题/牵头单位; centre 序号, dates, 逾期工作日, 亮牌; all vertically centred
+        ws.cell(row=first, column=column).alignment = Alignment(
+            vertical="center", wrap_text=column in (2, 4, 5),
+            horizontal="center" if column in (1, 6, 7, 8, 9) else "left")
+    styles = [copy(ws.cell(row=first, column=c)._style) for c in range(1, len(HEADERS) + 1)]
+    card_styles: dict[str, object] = {}
     for offset, (row, cells) in enumerate(zip(rows, values), start=1):
         ws.row_dimensions[header_row + offset].height = _row_height(cells)
-        for column in range(1, len(HEADERS) + 1):
-            ws.cell(row=header_row + offset, column=column).alignment = align[column]
-        if row.card is not None:
-            put(ws, header_row + offset, _CARD_COLUMN, row.card.label, fill=CARD_FILLS[row.card.key],
-                align="center", bold=row.card is Card.RED)
+        if offset > 1:
+            for column, style in enumerate(styles, start=1):
+                ws.cell(row=header_row + offset, column=column)._style = copy(style)
+        if row.card is None:
+            continue
+        if row.card.key in card_styles:
+            cell = ws.cell(row=header_row + offset, column=_CARD_COLUMN)
+            cell._style = copy(card_styles[row.card.key])
+        else:
+            cell = put(ws, header_row + offset, _CARD_COLUMN, row.card.label, fill=CARD_FILLS[row.card.key],
+                       align="center", bold=row.card is Card.RED)
+            card_styles[row.card.key] = copy(cell._style)
 
 
 def write_problem_sheet(db, as_of: dt.date, dest: Path, *, calendar=None, settings=None,
