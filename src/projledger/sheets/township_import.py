@@ -174,6 +174,9 @@ def _resolve_township(units: Units, parsed: ParsedFile, option: str | None, dete
     try:
         unit = units.resolve(name, "township", role="乡镇")
     except ProjledgerError as exc:
+        if has_column and not option:  # 全县…汇总表: each row names its township
+            parsed.warnings.append(f"表中的“{name}”不是已知乡镇，按各行“所在乡镇”导入")
+            return
         source = "--township" if option else "表中的填报单位/标题"
         parsed.errors.append(RowError(None, None, None, name, f"{source}：{exc.message}"))
         return
@@ -321,8 +324,11 @@ class _RowReader:
     def _read_row(self, cells: list, excel_row: int) -> None:
         values, errors = self._parse_cells(cells, excel_row)
         name = values.get("name")
+        if name is not None and _BLANK_NOTE.match(squash(name)):
+            name = None
         if name is None:
-            texts = [cell_text(c) for c in cells if c is not None]
+            seq = self.layout.seq_index
+            texts = [cell_text(c) for i, c in enumerate(cells) if c is not None and i != seq]
             if not errors and all(t is None or _BLANK_NOTE.match(squash(t)) for t in texts):
                 return  # 以下空白
             errors.insert(0, RowError(self.sheet.name, excel_row, self.headers.get("name"), None,
