@@ -12,7 +12,8 @@ no options at all:
   新开工/续建/前期 — with code, name, nature, total investment and the year's planned
   investment filled in and **locked** (sheet protection without a password: it guards
   against slips, not against a determined user); the input cells for this month
-  (year-to-date, this month, 形象进度, actual start, problems) are unlocked and blank;
+  (year-to-date, this month, 形象进度, actual start, problems) are unlocked and blank, and
+  so is the planned-investment cell of a project not yet in this year's plan (January);
 * a few blank rows, all unlocked, for projects the township adds; then a footer row
   (``填报人：  联系电话：``) that the import skips.
 
@@ -141,14 +142,15 @@ def build_template(township: str, period: str, projects: list[TemplateProject], 
         for column, value in enumerate(values, start=1):
             put(ws, row, column, value, fill=locked_fill,
                 number_format=_MONEY_FORMAT if column in _MONEY_COLUMNS else None)
-        _input_cells(ws, row, range(_LOCKED_COLUMNS + 1, width + 1), input_fill)
+        first_input = _LOCKED_COLUMNS if project.annual_plan is None else _LOCKED_COLUMNS + 1
+        _input_cells(ws, row, range(first_input, width + 1), input_fill)
     last = _FIRST_ROW + len(projects) + blank_rows - 1
     for row in range(_FIRST_ROW + len(projects), last + 1):
         _input_cells(ws, row, range(2, width + 1), input_fill)
     footer = put(ws, last + 2, 1, "填报人：            联系电话：", border=False)
     footer.protection = Protection(locked=False)
     ws.merge_cells(start_row=last + 2, start_column=1, end_row=last + 2, end_column=width)
-    _validations(ws, len(projects), last)
+    _validations(ws, projects, last)
     for column, size in enumerate(_WIDTHS, start=1):
         ws.column_dimensions[ws.cell(row=3, column=column).column_letter].width = size
     for row in range(_FIRST_ROW, last + 1):
@@ -173,7 +175,7 @@ def _input_cells(ws, row: int, columns, fill) -> None:
         cell.protection = Protection(locked=False)
 
 
-def _validations(ws, projects: int, last: int) -> None:
+def _validations(ws, projects: list[TemplateProject], last: int) -> None:
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.datavalidation import DataValidation
 
@@ -195,7 +197,10 @@ def _validations(ws, projects: int, last: int) -> None:
     for column in (_YTD, _MONTH):
         money.add(span(column))
     start.add(span(_START))
-    first_blank = _FIRST_ROW + projects
+    first_blank = _FIRST_ROW + len(projects)
+    for row, project in enumerate(projects, start=_FIRST_ROW):
+        if project.annual_plan is None:  # not yet in this year's plan: the township may give it
+            money.add(f"F{row}")
     if first_blank <= last:
         for column in (5, 6):
             money.add(span(column, first_blank))
