@@ -205,7 +205,7 @@ def test_redundant_weekday_workday_is_a_warning(cli, tmp_path, db_path):
     assert rows(db_path, "SELECT kind FROM calendar_days WHERE date = '2027-03-03'") == [("workday",)]
 
 
-@pytest.mark.parametrize("extra, messages", [
+BAD_ROWS = [
     ("2027-02-30,holiday,\n", ["第35行：日期“2027-02-30”不存在"]),
     ("2027/03/01,holiday,\n", ["第35行：日期“2027/03/01”格式不对"]),
     ("2027-03-01,rest,\n", ["第35行：类型“rest”无效"]),
@@ -215,14 +215,17 @@ def test_redundant_weekday_workday_is_a_warning(cli, tmp_path, db_path):
     ("2027-02-20,holiday,\n", ["第35行：日期 2027-02-20 在第14行为上班，此处又为放假，前后矛盾"]),
     ("2027-03-01,holiday,\n2027-03-01,workday,\n", ["第36行：日期 2027-03-01 在第35行为放假，此处又为上班，前后矛盾"]),
     ("2027-03-02,bad,\n2027-13-01,holiday,\n", ["第35行：类型“bad”无效", "第36行：日期“2027-13-01”不存在"]),
-])
-def test_bad_rows_reject_the_whole_file(cli, tmp_path, db_path, extra, messages):
-    result = cli("calendar", "import", str(write(tmp_path, "bad.csv", NOTICE_2027 + extra)), expect=1)
-    assert "日历文件“bad.csv”有" in result.stderr and "未导入任何内容" in result.stderr
-    for message in messages:
-        assert message in result.stderr
-    assert rows(db_path, "SELECT COUNT(*) FROM calendar_days") == [(0,)]
-    assert rows(db_path, "SELECT COUNT(*) FROM calendar_notices") == [(0,)]
+]
+
+
+def test_bad_rows_reject_the_whole_file(cli, tmp_path, db_path):
+    for extra, messages in BAD_ROWS:
+        result = cli("calendar", "import", str(write(tmp_path, "bad.csv", NOTICE_2027 + extra)), expect=1)
+        assert "日历文件“bad.csv”有" in result.stderr and "未导入任何内容" in result.stderr
+        for message in messages:
+            assert message in result.stderr
+        assert rows(db_path, "SELECT COUNT(*) FROM calendar_days") == [(0,)]
+        assert rows(db_path, "SELECT COUNT(*) FROM calendar_notices") == [(0,)]
 
 
 def test_workday_on_a_statutory_holiday_is_rejected(cli, tmp_path, db_path):
@@ -243,12 +246,15 @@ def test_notice_missing_a_statutory_holiday_is_rejected(cli, tmp_path, db_path):
     assert rows(db_path, "SELECT COUNT(*) FROM calendar_days") == [(0,)]
 
 
-@pytest.mark.parametrize("text, message", [
+EMPTY_FILES = [
     ("", "没有任何日期"),
     ("date,kind,note\n", "没有任何日期"),
-])
-def test_empty_files_rejected(cli, tmp_path, text, message):
-    assert message in cli("calendar", "import", str(write(tmp_path, "e.csv", text)), expect=1).stderr
+]
+
+
+def test_empty_files_rejected(cli, tmp_path):
+    for text, message in EMPTY_FILES:
+        assert message in cli("calendar", "import", str(write(tmp_path, "e.csv", text)), expect=1).stderr
 
 
 def test_missing_file(cli, tmp_path):
@@ -258,10 +264,20 @@ def test_missing_file(cli, tmp_path):
 # -- refresh of stored provisional deadlines ---------------------------------------------------
 
 @pytest.fixture
-def with_project(county):
-    county("project", "add", "--name", "城关物流园", "--code", CODE, "--township", "城关镇",
-           "--department", "县发改局")
-    return county
+def with_project(cli, db_path):
+    """One project, written with the library (CLI calls are slow)."""
+    from projledger.projects import Projects
+    from projledger.store import Ledger
+    from projledger.units import Units
+
+    with Ledger.open(db_path) as ledger, ledger.transaction() as w:
+        units = Units(ledger.db)
+        units.add(w, "城关镇", "township")
+        units.add(w, "县发改局", "department")
+        projects = Projects(ledger.db, units)
+        projects.add(w, projects.project_columns(name="城关物流园", code=CODE, township="城关镇",
+                                                 department="县发改局"))
+    return cli
 
 
 def insert_problem(db_path, reported, reply_wd, reply_due, due_wd, due, provisional=1):

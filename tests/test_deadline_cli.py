@@ -27,7 +27,7 @@ def deadline_json(cli, *args):
     return json.loads(result.stdout), result.stderr
 
 
-@pytest.mark.parametrize("start, n, due", [
+COMPLETE_CASES = [
     ("2026-02-12", 3, "2026-02-24"),   # SPEC §3: 13 Fri, 14 Sat make-up, 15..23 春节, 24 Tue
     ("2026-02-13", 1, "2026-02-14"),   # the make-up Saturday counts
     ("2026-02-14", 0, "2026-02-14"),   # N=0 on a (make-up) working day: that day
@@ -36,11 +36,14 @@ def deadline_json(cli, *args):
     ("2026-09-30", 3, "2026-10-10"),   # 08 Thu, 09 Fri, 10 Sat make-up
     ("2026-09-18", 1, "2026-09-20"),   # Fri → Sun 09-20 make-up
     ("2026-11-02", 3, "2026-11-05"),
-])
-def test_deadline_complete_years(cli, start, n, due):
-    data, stderr = deadline_json(cli, start, n)
-    assert data == {"start": start, "workdays": n, "due": due, "calendar_complete": True, "warnings": []}
-    assert stderr == ""
+]
+
+
+def test_deadline_complete_years(cli):
+    for start, n, due in COMPLETE_CASES:
+        data, stderr = deadline_json(cli, start, n)
+        assert data == {"start": start, "workdays": n, "due": due, "calendar_complete": True, "warnings": []}
+        assert stderr == ""
 
 
 def test_deadline_plain_text(cli):
@@ -49,17 +52,20 @@ def test_deadline_plain_text(cli):
     assert "第 3 个工作日" in result.stdout
 
 
-@pytest.mark.parametrize("rule, due, n", [
+RULE_CASES = [
     ("预审", "2026-11-05", 3),
     ("告知", "2026-11-03", 1),
     ("受理审核（复杂）", "2026-11-09", 5),   # full-width parentheses accepted
     ("预评估", "2026-11-04", 2),
     ("模拟审批转正式", "2026-11-05", 3),
-])
-def test_deadline_rules(cli, rule, due, n):
-    data, _ = deadline_json(cli, "2026-11-02", "--rule", rule)
-    assert data == {"start": "2026-11-02", "workdays": n, "due": due, "calendar_complete": True,
-                    "warnings": []}
+]
+
+
+def test_deadline_rules(cli):
+    for rule, due, n in RULE_CASES:
+        data, _ = deadline_json(cli, "2026-11-02", "--rule", rule)
+        assert data == {"start": "2026-11-02", "workdays": n, "due": due, "calendar_complete": True,
+                        "warnings": []}
 
 
 def test_unknown_rule_lists_rules(cli):
@@ -69,16 +75,19 @@ def test_unknown_rule_lists_rules(cli):
         assert name in result.stderr
 
 
-@pytest.mark.parametrize("args", [
+USAGE_ERRORS = [
     ("2026-11-02",),                        # neither N nor --rule
     ("2026-11-02", "3", "--rule", "预审"),  # both
     ("2026/11/02", "3"),                    # not ISO
     ("2026-11-31", "3"),                    # no such day
     ("2026-11-02", "abc"),
-])
-def test_deadline_usage_errors(cli, args):
-    result = cli("deadline", *args, expect=2)
-    assert "Traceback" not in result.stderr + result.stdout
+]
+
+
+def test_deadline_usage_errors(cli):
+    for args in USAGE_ERRORS:
+        result = cli("deadline", *args, expect=2)
+        assert "Traceback" not in result.stderr + result.stdout
 
 
 def test_deadline_into_2027_is_provisional(cli):
@@ -93,18 +102,21 @@ def test_deadline_into_2027_is_provisional(cli):
     assert WARNING_2027 in text.stderr.replace("\n", "")
 
 
-@pytest.mark.parametrize("start, n, due", [
+PROVISIONAL_CASES = [
     ("2026-12-31", 1, "2027-01-04"),   # 01-01 元旦 (Fri), weekend
     ("2027-01-29", 5, "2027-02-09"),   # Feb 1–4, then 除夕..初三 (02-05..02-08), Tue 02-09
     ("2027-02-04", 1, "2027-02-09"),
     ("2027-09-14", 1, "2027-09-16"),   # 中秋 Wed 09-15
     ("2027-09-30", 1, "2027-10-04"),   # 国庆 Fri 10-01, weekend
     ("2027-06-08", 1, "2027-06-10"),   # 端午 Wed 06-09
-])
-def test_provisional_deadlines_skip_statutory_holidays(cli, start, n, due):
-    data, _ = deadline_json(cli, start, n)
-    assert data["due"] == due
-    assert data["calendar_complete"] is False
+]
+
+
+def test_provisional_deadlines_skip_statutory_holidays(cli):
+    for start, n, due in PROVISIONAL_CASES:
+        data, _ = deadline_json(cli, start, n)
+        assert data["due"] == due
+        assert data["calendar_complete"] is False
 
 
 def test_no_provisional_deadline_lands_on_a_2027_holiday_or_weekend(cli):
@@ -122,15 +134,18 @@ def test_no_provisional_deadline_lands_on_a_2027_holiday_or_weekend(cli):
         day += dt.timedelta(days=1)
 
 
-@pytest.mark.parametrize("a, b, count", [
+BETWEEN_CASES = [
     ("2026-09-28", "2026-10-12", 6),   # 29, 30, 10-08, 10-09, 10-10 (Sat), 10-12
     ("2026-02-12", "2026-02-24", 3),
     ("2026-10-12", "2026-09-28", -6),
     ("2026-11-02", "2026-11-02", 0),
-])
-def test_workdays_between(cli, a, b, count):
-    data = cli.json("workdays", a, b)
-    assert data == {"start": a, "end": b, "workdays": count, "calendar_complete": True, "warnings": []}
+]
+
+
+def test_workdays_between(cli):
+    for a, b, count in BETWEEN_CASES:
+        data = cli.json("workdays", a, b)
+        assert data == {"start": a, "end": b, "workdays": count, "calendar_complete": True, "warnings": []}
 
 
 def test_workdays_into_2027_warns(cli):
@@ -169,16 +184,19 @@ def test_set_day_in_provisional_year_applies_but_stays_provisional(cli):
     assert WARNING_2027 in stderr.replace("\n", "")
 
 
-@pytest.mark.parametrize("args, code, message", [
+SET_ERRORS = [
     (("2026-10-01", "--workday"), 1, "是法定节假日（国庆节），不能设为工作日"),
     (("2027-02-06", "--workday"), 1, "是法定节假日（春节），不能设为工作日"),
     (("2027-02-20",), 2, "--workday 或 --holiday"),
     (("2027-02-20", "--workday", "--holiday"), 2, "--workday 或 --holiday"),
     (("2027-02-31", "--holiday"), 2, "不存在"),
-])
-def test_calendar_set_errors(cli, args, code, message):
-    result = cli("calendar", "set", *args, expect=code)
-    assert message in result.stderr
+]
+
+
+def test_calendar_set_errors(cli):
+    for args, code, message in SET_ERRORS:
+        result = cli("calendar", "set", *args, expect=code)
+        assert message in result.stderr
 
 
 def test_unset_unknown_day(cli):
