@@ -313,10 +313,10 @@ def saved_periods(db, year: int) -> set[str]:
         "SELECT DISTINCT period FROM ranking_snapshots WHERE year = ?", [year])}
 
 
-def _snapshot_values(row: RankingRow, count: int, saved_at: str) -> dict:
+def _snapshot_values(row: RankingRow, year: int, count: int, saved_at: str) -> dict:
     data = row.to_json()
     return {
-        "year": None, "unit": row.unit, "rank": row.rank, "units_ranked": count,
+        "year": year, "unit": row.unit, "rank": row.rank, "units_ranked": count,
         "score": int(row.score.scaleb(2)), "projects": row.projects,
         "start_due": row.start_due, "started": row.started, "start_rate": data["start_rate"],
         "annual_plan": to_db(row.annual_plan), "ytd_completed": to_db(row.ytd_completed),
@@ -341,7 +341,7 @@ def save_snapshot(writer, ranking: MonthlyRanking) -> int:
         for row in rows:
             uid = ranking.unit_ids[row.unit]
             keep.add(uid)
-            values = _snapshot_values(row, len(rows), saved_at) | {"year": ranking.year}
+            values = _snapshot_values(row, ranking.year, len(rows), saved_at)
             writer.upsert("ranking_snapshots",
                           {"period": ranking.period, "kind": kind, "unit_id": uid}, values)
             count += 1
