@@ -205,8 +205,8 @@ class _Rankings:
         self.weights = weights
         self.bases = _plan_bases(db, self.year)
         self.problems = load_problems(db, period)
-        self.departments = [name for (name,) in db.execute(
-            "SELECT name FROM units WHERE kind = 'department'")]
+        self.departments = {name for (name,) in db.execute(
+            "SELECT name FROM units WHERE kind = 'department'")}
         self.saved = saved_periods(db, self.year)
         self.names = dict(db.execute("SELECT id, name FROM units").fetchall())
         self._cache: dict[str, dict[str, list[RankingRow]] | None] = {}

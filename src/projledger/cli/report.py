@@ -30,7 +30,8 @@ def _percent(value) -> str:
 
     if value is None:
         return "—"
-    return f"{(Decimal(value) * 100).quantize(Decimal('0.1'), rounding=ROUND_HALF_UP)}%"
+    value = Decimal(str(value)) if isinstance(value, float) else Decimal(value)
+    return f"{(value * 100).quantize(Decimal('0.1'), rounding=ROUND_HALF_UP)}%"
 
 
 def _change_text(change: int | None) -> str:
