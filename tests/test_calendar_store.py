@@ -192,6 +192,14 @@ def test_import_keeps_and_replaces_days_set_by_hand(cli, tmp_path):
     assert (dates["2027-02-20"]["kind"], dates["2027-02-20"]["origin"]) == ("workday", "import")
 
 
+def test_unset_cannot_open_a_statutory_holiday_of_an_imported_year(cli, tmp_path):
+    cli("calendar", "import", str(write(tmp_path, "2027.csv", NOTICE_2027)))
+    assert "删除后会变成工作日" in cli("calendar", "unset", "2027-10-01", expect=1).stderr
+    cli("calendar", "unset", "2027-10-04")   # part of the holiday period, not fixed by law
+    dates = {d["date"] for d in cli.json("calendar", "show", "2027")["days"]}
+    assert "2027-10-04" not in dates and "2027-10-01" in dates
+
+
 def test_import_accepts_gbk_chinese_kinds_and_no_header(cli, tmp_path):
     text = NOTICE_2027.split("\n", 1)[1].replace(",holiday,", ",放假,").replace(",workday,", ",上班,")
     cli("calendar", "import", str(write(tmp_path, "gbk.csv", text, encoding="gbk")))

@@ -44,13 +44,13 @@ import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from projledger.errors import DataError
+from projledger.errors import DataError, NotFoundError
 from projledger.holidays import known_statutory_holidays
 from projledger.text import squash
 from projledger.workdays import MAX_YEAR, MIN_YEAR, WorkCalendar, official_years
 
 __all__ = [
-    "LedgerCalendar", "load_calendar", "notice_years", "set_day", "unset_day",
+    "LedgerCalendar", "load_calendar", "notice_years", "check_day", "set_day", "check_unset", "unset_day",
     "Notice", "NoticeDay", "parse_notice", "import_notice", "ImportResult",
     "ShownDay", "YearView", "show_year", "Move", "RefreshResult", "refresh",
     "WEEKDAYS", "KIND_LABELS",
@@ -132,7 +132,8 @@ def load_calendar(db) -> LedgerCalendar:
 
 # -- single days ----------------------------------------------------------------------
 
-def _check_day(day: dt.date, workday: bool) -> None:
+def check_day(day: dt.date, workday: bool) -> None:
+    """A day ``calendar set`` may store: in range, and never a workday on a statutory holiday."""
     if not MIN_YEAR <= day.year <= MAX_YEAR:
         raise DataError(f"日期超出可计算范围（{MIN_YEAR}–{MAX_YEAR}年）：{day.isoformat()}")
     law = known_statutory_holidays(day.year)
@@ -142,7 +143,7 @@ def _check_day(day: dt.date, workday: bool) -> None:
 
 def set_day(w, day: dt.date, workday: bool, note: str | None = None) -> str:
     """Set one local day; returns ``created``/``updated``/``unchanged``."""
-    _check_day(day, workday)
+    check_day(day, workday)
     values = {"kind": "workday" if workday else "holiday", "note": (note or "").strip() or None,
               "source": "set"}
     before = w.fetch("calendar_days", {"date": day.isoformat()})
@@ -151,13 +152,21 @@ def set_day(w, day: dt.date, workday: bool, note: str | None = None) -> str:
     return w.upsert("calendar_days", {"date": day.isoformat()}, {**values, "imported_at": _now()})
 
 
-def unset_day(w, day: dt.date) -> dict | None:
-    """Remove a local day (set or imported); returns the removed row, None if there was none."""
-    before = w.fetch("calendar_days", {"date": day.isoformat()})
-    if before is None:
-        return None
-    w.delete("calendar_days", {"date": day.isoformat()})
-    return before
+def check_unset(db, day: dt.date) -> None:
+    """A day ``calendar unset`` may remove: it has a row, and removing it cannot turn a
+    statutory holiday of an imported (complete) year into a working day."""
+    iso = day.isoformat()
+    if db.execute("SELECT 1 FROM calendar_days WHERE date = ?", [iso]).fetchone() is None:
+        raise NotFoundError(f"{iso} 没有本地设置")
+    law = known_statutory_holidays(day.year) if MIN_YEAR <= day.year <= MAX_YEAR else {}
+    if day in law and day.year in notice_years(db):
+        raise DataError(f"{iso} 是法定节假日（{law[day]}），且{day.year}年已导入通知，删除后会变成工作日；"
+                        "如通知有误，请改正文件后重新导入")
+
+
+def unset_day(w, day: dt.date) -> bool:
+    """Remove a local day (set or imported); False when there was none."""
+    return w.delete("calendar_days", {"date": day.isoformat()})
 
 
 # -- notice files -------------------------------------------------------------------------

@@ -45,7 +45,7 @@ from projledger.units import Units
 
 __all__ = [
     "MODES", "EXPIRY_NOTICE_DAYS", "CatalogItem", "Catalog", "builtin_catalog",
-    "Procedure", "ProcedureStore", "calendar_for", "check_mode",
+    "Procedure", "Change", "ProcedureStore", "calendar_for", "check_mode",
 ]
 
 MODES = ("常规", "承诺制", "容缺受理", "模拟审批")
@@ -137,9 +137,9 @@ class Catalog:
         ranked += [index[k].item for k in difflib.get_close_matches(key, list(index), n=n, cutoff=0.4)]
         return list(dict.fromkeys(ranked))[:n]
 
-    def add(self, w, item: str, limit: int | None, aliases: list[str] | tuple[str, ...] = (),
-            note: str | None = None) -> tuple[CatalogItem, str]:
-        """Add an item or change one (built-in or user); returns (item, outcome)."""
+    def prepare_add(self, item: str, limit: int | None, aliases: list[str] | tuple[str, ...] = (),
+                    note: str | None = None) -> tuple[str, dict]:
+        """Validate a new item or a change to one (built-in or user): (item, column values)."""
         name = nfkc(item or "").strip()
         if not name:
             raise DataError("手续事项名称不能为空")
@@ -164,8 +164,12 @@ class Catalog:
                   "note": (note or "").strip() or None, "source": "user"}
         if row is None:
             values["created_at"] = dt.datetime.now().astimezone().isoformat(timespec="seconds")
-        outcome = w.upsert("procedure_catalog", {"item": canonical}, values)
-        return self.find(canonical), outcome
+        return canonical, values
+
+    def save(self, w, item: str, values: dict) -> tuple[CatalogItem, str]:
+        """Write a prepared item (inside the transaction); returns (item, outcome)."""
+        outcome = w.upsert("procedure_catalog", {"item": item}, values)
+        return self.find(item), outcome
 
 
 # -- procedures ------------------------------------------------------------------------------
@@ -272,8 +276,15 @@ class Procedure:
 
 
 @dataclass
-class Added:
-    procedure: Procedure
+class Change:
+    """A validated write, made outside the transaction and applied inside it.
+
+    ``row`` is a new procedure (``proc`` None) or the changed columns of ``proc``.
+    """
+
+    row: dict
+    proc: Procedure | None = None
+    project: Project | None = None
     warnings: list[str] = field(default_factory=list)
 
 
@@ -379,10 +390,10 @@ class ProcedureStore:
             raise DataError(f"办理时限应为非负整数个工作日，而不是“{workdays}”")
         return self.calendar.add_workdays(start, workdays)
 
-    def add(self, w, project: Project | str | int, item: str, *, accepted_on: dt.date | None = None,
-            limit: int | None = None, mode: str | None = None, supplement_by: dt.date | None = None,
-            lead: str | None = None, note: str | None = None) -> Added:
-        """Validate and insert a procedure; the deadline comes from the ledger's calendar."""
+    def prepare_add(self, project: Project | str | int, item: str, *, accepted_on: dt.date | None = None,
+                    limit: int | None = None, mode: str | None = None, supplement_by: dt.date | None = None,
+                    lead: str | None = None, note: str | None = None) -> Change:
+        """Validate a new procedure and compute its deadline with the ledger's calendar."""
         from dateutil.relativedelta import relativedelta
 
         if not isinstance(project, Project):
@@ -401,28 +412,27 @@ class ProcedureStore:
             if squash(existing.item) == squash(name):
                 raise DataError(f"项目“{project.label}”已有“{existing.item}”手续（编号 {existing.id}），未重复登记")
         deadline = self._deadline(accepted, limit)
+        basis = getattr(self.calendar, "basis", None)
         row = {
             "project_id": project.id, "item": name, "mode": mode,
             "lead_unit_id": lead_unit.id if lead_unit else None, "accepted_on": accepted.isoformat(),
             "limit_workdays": limit, "due_on": deadline.due.isoformat(),
             "due_provisional": int(not deadline.calendar_complete),
-            "due_basis": self.calendar.basis(accepted, deadline.due) if hasattr(self.calendar, "basis") else None,
+            "due_basis": basis(accepted, deadline.due) if basis else None,
             "supplement_by": _iso(supplement_by),
             "expires_on": _iso(accepted + relativedelta(years=1)) if mode == "模拟审批" else None,
             "note": (note or "").strip() or None,
             "created_at": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
         }
-        proc_id = w.insert("procedures", row, project_id=project.id)
-        added = self._select("WHERE c.id = ?", [proc_id])[0]
-        return Added(added, [*warnings, *deadline.warnings])
+        return Change(row, project=project, warnings=[*warnings, *deadline.warnings])
 
     def _check_on(self, proc: Procedure, on: dt.date, what: str) -> None:
         if on < proc.accepted_on:
             raise DataError(f"{what} {on.isoformat()} 早于受理日期 {proc.accepted_on.isoformat()}")
 
-    def done(self, w, proc: Procedure, on: dt.date, doc: str | None = None, *,
-             simulated: bool = False) -> Procedure:
-        """Record the formal approval (批复), or with ``simulated`` the 模拟审批意见."""
+    def prepare_done(self, proc: Procedure, on: dt.date, doc: str | None = None, *,
+                     simulated: bool = False) -> Change:
+        """The formal approval (批复) and its 文号, or with ``simulated`` the 模拟审批意见."""
         self._check_on(proc, on, "办结日期")
         doc = (doc or "").strip() or None
         if proc.done_on is not None:
@@ -430,13 +440,10 @@ class ProcedureStore:
         if simulated:
             if proc.mode != "模拟审批":
                 raise UsageError(f"“{proc.item}”的办理模式是{proc.mode}，--simulated 只用于模拟审批")
-            changes = {"simulated_on": on.isoformat(), "simulated_doc": doc}
-        else:
-            changes = {"done_on": on.isoformat(), "doc_number": doc}
-        w.update("procedures", {"id": proc.id}, changes, project_id=proc.project_id)
-        return self._select("WHERE c.id = ?", [proc.id])[0]
+            return Change({"simulated_on": on.isoformat(), "simulated_doc": doc}, proc)
+        return Change({"done_on": on.isoformat(), "doc_number": doc}, proc)
 
-    def convert(self, w, proc: Procedure, on: dt.date) -> tuple[Procedure, list[str]]:
+    def prepare_convert(self, proc: Procedure, on: dt.date) -> Change:
         """模拟审批: land obtained on ``on``; the formal approval is due 3 working days later."""
         from projledger.workdays import RULES
 
@@ -449,17 +456,21 @@ class ProcedureStore:
         warnings = list(deadline.warnings)
         if on > proc.expires_on:
             warnings.append(f"模拟审批已于 {proc.expires_on.isoformat()} 过有效期，按规定应重新报批")
-        w.update("procedures", {"id": proc.id},
-                 {"converted_on": on.isoformat(), "convert_due": deadline.due.isoformat(),
-                  "convert_due_provisional": int(not deadline.calendar_complete)},
-                 project_id=proc.project_id)
-        return self._select("WHERE c.id = ?", [proc.id])[0], warnings
+        return Change({"converted_on": on.isoformat(), "convert_due": deadline.due.isoformat(),
+                       "convert_due_provisional": int(not deadline.calendar_complete)}, proc, warnings=warnings)
 
-    def supplement(self, w, proc: Procedure, on: dt.date) -> Procedure:
+    def prepare_supplement(self, proc: Procedure, on: dt.date) -> Change:
         """容缺受理: the missing material arrived on ``on``."""
         if proc.mode != "容缺受理":
             raise DataError(f"“{proc.item}”的办理模式是{proc.mode}，不是容缺受理")
         self._check_on(proc, on, "补齐日期")
-        w.update("procedures", {"id": proc.id}, {"supplemented_on": on.isoformat()},
-                 project_id=proc.project_id)
-        return self._select("WHERE c.id = ?", [proc.id])[0]
+        return Change({"supplemented_on": on.isoformat()}, proc)
+
+    def apply(self, w, change: Change) -> Procedure:
+        """Write a prepared change (inside the transaction); returns the procedure as stored."""
+        if change.proc is None:
+            proc_id = w.insert("procedures", change.row, project_id=change.project.id)
+        else:
+            proc_id = change.proc.id
+            w.update("procedures", {"id": proc_id}, change.row, project_id=change.proc.project_id)
+        return self._select("WHERE c.id = ?", [proc_id])[0]

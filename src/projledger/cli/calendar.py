@@ -154,11 +154,12 @@ def calendar_set(
     note: Annotated[Optional[str], typer.Option("--note", help="备注，如“2027年春节调休”")] = None,
 ) -> None:
     """设置某一天为上班日或放假日（本地设置优先于官方日历）。"""
-    from projledger.calendar import load_calendar, refresh, set_day
+    from projledger.calendar import check_day, load_calendar, refresh, set_day
 
     date = parse_iso_date(day, "日期")
     if workday == holiday:
         raise UsageError("请给出 --workday 或 --holiday（二者选一）")
+    check_day(date, workday)
     with open_ledger(ctx) as ledger:
         with ledger.transaction() as w:
             outcome = set_day(w, date, workday, note)
@@ -179,15 +180,13 @@ def calendar_unset(
     day: Annotated[str, typer.Argument(help="日期 YYYY-MM-DD", metavar="DATE")],
 ) -> None:
     """删除某一天的本地设置（恢复为官方或通知中的安排）。"""
-    from projledger.calendar import refresh, unset_day
-    from projledger.errors import NotFoundError
+    from projledger.calendar import check_unset, refresh, unset_day
 
     date = parse_iso_date(day, "日期")
     with open_ledger(ctx) as ledger:
+        check_unset(ledger.db, date)
         with ledger.transaction() as w:
-            removed = unset_day(w, date)
-            if removed is None:
-                raise NotFoundError(f"{date.isoformat()} 没有本地设置")
+            unset_day(w, date)
             result = refresh(w)
     console().print(f"已删除 {date.isoformat()} 的本地设置", markup=False)
     _print_refresh(result)

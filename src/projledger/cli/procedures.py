@@ -60,13 +60,13 @@ def procedure_add(
     supplement = parse_iso_date(supplement_by, "容缺材料补齐日期")
     with open_ledger(ctx) as ledger:
         store = ProcedureStore(ledger.db)
+        change = store.prepare_add(ref, item, accepted_on=accepted_on, limit=limit, mode=mode,
+                                   supplement_by=supplement, lead=lead, note=note)
         with ledger.transaction() as w:
-            added = store.add(w, ref, item, accepted_on=accepted_on, limit=limit, mode=mode,
-                              supplement_by=supplement, lead=lead, note=note)
+            proc = store.apply(w, change)
         cal = store.calendar
-    for message in added.warnings:
+    for message in change.warnings:
         warn(message)
-    proc = added.procedure
     if as_json:
         emit_json(proc.to_json(proc.accepted_on, cal))
         return
@@ -94,8 +94,9 @@ def procedure_done(
     day = parse_iso_date(on, "办结日期") or _today()
     with open_ledger(ctx) as ledger:
         store, proc = _find(ledger, ref, item)
+        change = store.prepare_done(proc, day, doc, simulated=simulated)
         with ledger.transaction() as w:
-            proc = store.done(w, proc, day, doc, simulated=simulated)
+            proc = store.apply(w, change)
     what = "模拟审批意见" if simulated else "办结"
     number = proc.simulated_doc if simulated else proc.doc_number
     console().print(f"已登记{what}：{proc.project_label} · {proc.item}，{day.isoformat()}"
@@ -111,9 +112,10 @@ def procedure_convert(ctx: typer.Context, ref: Ref, item: Item, on: On = None) -
     day = parse_iso_date(on, "取得土地日期") or _today()
     with open_ledger(ctx) as ledger:
         store, proc = _find(ledger, ref, item)
+        change = store.prepare_convert(proc, day)
         with ledger.transaction() as w:
-            proc, warnings = store.convert(w, proc, day)
-    for message in warnings:
+            proc = store.apply(w, change)
+    for message in change.warnings:
         warn(message)
     console().print(f"已登记转正式：{proc.project_label} · {proc.item}，正式批复应于 "
                     f"{proc.convert_due.isoformat()} 前出具", markup=False)
@@ -125,8 +127,9 @@ def procedure_supplement(ctx: typer.Context, ref: Ref, item: Item, on: On = None
     day = parse_iso_date(on, "补齐日期") or _today()
     with open_ledger(ctx) as ledger:
         store, proc = _find(ledger, ref, item)
+        change = store.prepare_supplement(proc, day)
         with ledger.transaction() as w:
-            proc = store.supplement(w, proc, day)
+            proc = store.apply(w, change)
     console().print(f"已登记容缺材料补齐：{proc.project_label} · {proc.item}，{day.isoformat()}", markup=False)
 
 
@@ -198,8 +201,10 @@ def catalog_add(
     from projledger.procedures import Catalog
 
     with open_ledger(ctx) as ledger:
+        catalog = Catalog(ledger.db)
+        name, values = catalog.prepare_add(item, limit, alias or (), note)
         with ledger.transaction() as w:
-            entry, outcome = Catalog(ledger.db).add(w, item, limit, alias or (), note)
+            entry, outcome = catalog.save(w, name, values)
     text = {"created": "已添加", "updated": "已更新", "unchanged": "没有变化："}[outcome]
     console().print(f"{text}手续事项“{entry.item}”，默认时限 {entry.default_limit_workdays} 个工作日",
                     markup=False)
