@@ -41,7 +41,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from projledger.errors import DataError, NotFoundError
@@ -324,9 +324,7 @@ class YearImport:
     kept_set: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict:
-        return {"year": self.year, "days": self.days, "created": self.created,
-                "updated": self.updated, "deleted": self.deleted,
-                "replaced_set": self.replaced_set, "kept_set": self.kept_set}
+        return asdict(self)
 
 
 @dataclass
@@ -476,9 +474,7 @@ class Move:
     provisional: bool
 
     def to_json(self) -> dict:
-        return {"kind": self.kind, "id": self.id, "project_code": self.project_code,
-                "project_name": self.project_name, "what": self.what, "field": self.field,
-                "old": self.old, "new": self.new, "provisional": self.provisional}
+        return asdict(self)
 
 
 @dataclass
