@@ -31,13 +31,14 @@ import shutil
 import sqlite3
 import subprocess
 import sys
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 __all__ = [
     "DEPARTMENTS", "HEADER_TOP", "HEADER_LOW", "township_names", "project_name", "project_code",
     "project_rows", "write_sheet", "BatchFile", "make_batch", "init_ledger", "projledger",
-    "projledger_many", "child_env", "file_presence", "integrity", "copy_ledger", "SRC",
+    "projledger_many", "insert_month", "child_env", "file_presence", "integrity", "copy_ledger", "SRC",
 ]
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -73,8 +74,8 @@ def project_code(township_index: int, index: int) -> str | None:
 
 
 def project_rows(township: str, township_index: int, count: int, month: int, *, seed: int = 0,
-                 problem_every: int = 24, extra=None):
-    """Rows of one township's sheet for ``month`` of 2026 (a list of cell lists).
+                 problem_every: int = 24, extra=None, year: int = 2026):
+    """Rows of one township's sheet for ``month`` of ``year`` (a list of cell lists).
 
     ``problem_every``: on a given month, one row in ``problem_every`` reports a new problem
     (0: none).  ``extra(index, row)`` may rewrite a row (hostile texts, messy values).
@@ -91,9 +92,9 @@ def project_rows(township: str, township_index: int, count: int, month: int, *, 
         problem = "无"
         if problem_every and (i + month) % problem_every == 0:
             problem = f"1.用地手续待办理（{month}月报，第{i}号）；2.资金缺口待协调（{month}月报，第{i}号）"
-        started = f"2026年{1 + i % 9}月{1 + i % 27}日" if nature != "前期" and i % 5 else None
+        started = f"{year}年{1 + i % 9}月{1 + i % 27}日" if nature != "前期" and i % 5 else None
         row = [i, project_code(township_index, i), project_name(township, i), f"建设单位{i % 50}", nature,
-               total, plan, ytd, this_month, "按计划推进", f"2026.{1 + i % 9:02d}", started, problem,
+               total, plan, ytd, this_month, "按计划推进", f"{year}.{1 + i % 9:02d}", started, problem,
                DEPARTMENTS[i % len(DEPARTMENTS)]]
         if extra is not None:
             row = extra(i, row)
@@ -150,26 +151,28 @@ class BatchFile:
     month: int
     names: list[str] = field(default_factory=list)
     problems: int = 0  # problem entries the file adds (each problem cell splits into two)
+    year: int = 2026
 
     @property
     def period(self) -> str:
-        return f"2026-{self.month:02d}"
+        return f"{self.year}-{self.month:02d}"
 
 
 def make_batch(directory: Path, townships: list[str], month: int, rows_per_file: int, *,
                kinds: tuple[str, ...] = ("xlsx", "csv"), seed: int = 0, problem_every: int = 24,
-               first_index: int = 0) -> list[BatchFile]:
-    """One sheet per township for ``month`` of 2026, alternating the file kinds."""
+               first_index: int = 0, year: int = 2026) -> list[BatchFile]:
+    """One sheet per township for ``month`` of ``year``, alternating the file kinds."""
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
     files = []
     for offset, township in enumerate(townships):
         index = first_index + offset
-        rows = project_rows(township, index, rows_per_file, month, seed=seed, problem_every=problem_every)
+        rows = project_rows(township, index, rows_per_file, month, seed=seed, problem_every=problem_every,
+                            year=year)
         kind = kinds[offset % len(kinds)]
-        path = write_sheet(directory / f"{township}-2026-{month:02d}.{kind}", township, month, rows)
+        path = write_sheet(directory / f"{township}-{year}-{month:02d}.{kind}", township, month, rows, year=year)
         files.append(BatchFile(path, township, index, month, [r[2] for r in rows],
-                               2 * sum(1 for r in rows if r[12] != "无")))
+                               2 * sum(1 for r in rows if r[12] != "无"), year))
     return files
 
 
@@ -188,6 +191,55 @@ def init_ledger(db_path: Path, townships: list[str], departments=DEPARTMENTS) ->
             for name in departments:
                 units.add(writer, name, "department", aliases=[name[1:]])
     return Path(db_path)
+
+
+def insert_month(db_path: Path, townships: list[str], rows_per_township: int, month: int, *,
+                 year: int = 2026, problem_every: int = 24, close_share: float = 0.5) -> dict[str, int]:
+    """Insert one month's progress and problems straight into the ledger (no import, no audit).
+
+    For benchmarks that need a year of history quickly: the projects must already exist (an
+    import of the township sheets made them); the values are the ones :func:`project_rows`
+    would put in that month's sheets, so a later real import of another month agrees with
+    them.  ``close_share`` of the month's problems are closed a fortnight after they were
+    reported.  Returns the number of rows inserted per table.
+    """
+    if str(SRC) not in sys.path:
+        sys.path.insert(0, str(SRC))
+    import datetime as dt
+
+    from projledger.text import squash
+
+    conn = sqlite3.connect(str(db_path), isolation_level=None)
+    units = dict(conn.execute("SELECT name, id FROM units"))
+    period = f"{year}-{month:02d}"
+    reported = dt.date(year + month // 12, month % 12 + 1, 3)
+    due = reported + dt.timedelta(days=14)
+    now = dt.datetime.now().astimezone().isoformat(timespec="seconds")
+    progress, problems = [], []
+    for index, township in enumerate(townships):
+        ids = dict(conn.execute("SELECT name, id FROM projects WHERE township_id = ?", [units[township]]))
+        for row in project_rows(township, index, rows_per_township, month, problem_every=problem_every, year=year):
+            pid = ids.get(row[2])
+            if pid is None:
+                continue
+            progress.append((pid, period, year, round(row[7] * 100), round(row[8] * 100), row[9],
+                             reported.isoformat(), f"{township}-{period}.csv"))
+            if row[12] != "无":
+                for number, text in enumerate(row[12].split("；")):
+                    text = text.split(".", 1)[1]
+                    closed = zlib.crc32(f"{pid}{text}".encode()) % 1000 < close_share * 1000
+                    problems.append((pid, text, squash(text), units[DEPARTMENTS[row[0] % len(DEPARTMENTS)]],
+                                     reported.isoformat(), due.isoformat(), "closed" if closed else "open",
+                                     (reported + dt.timedelta(days=10)).isoformat() if closed else None,
+                                     f"{township}-{period}.csv", now))
+    conn.execute("BEGIN IMMEDIATE")
+    conn.executemany("INSERT OR REPLACE INTO progress (project_id, period, year, ytd_completed, month_completed,"
+                     " status, reported_on, source) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", progress)
+    conn.executemany("INSERT OR IGNORE INTO problems (project_id, text, text_key, lead_unit_id, reported_on, due_on,"
+                     " status, closed_on, source, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", problems)
+    conn.execute("COMMIT")
+    conn.close()
+    return {"progress": len(progress), "problems": len(problems)}
 
 
 def child_env(**overrides: str) -> dict[str, str]:
@@ -245,8 +297,8 @@ def file_presence(conn: sqlite3.Connection, batch: BatchFile) -> dict[str, int]:
     id_marks = ",".join("?" * len(ids))
     progress = conn.execute(f"SELECT count(*) FROM progress WHERE period = ? AND project_id IN ({id_marks})",
                             [batch.period, *ids]).fetchone()[0]
-    plans = conn.execute(f"SELECT count(*) FROM annual_plans WHERE year = 2026 AND project_id IN ({id_marks})",
-                         ids).fetchone()[0]
+    plans = conn.execute(f"SELECT count(*) FROM annual_plans WHERE year = ? AND project_id IN ({id_marks})",
+                         [batch.year, *ids]).fetchone()[0]
     problems = conn.execute(f"SELECT count(*) FROM problems WHERE text LIKE ? AND project_id IN ({id_marks})",
                             [f"%（{batch.month}月报，%", *ids]).fetchone()[0]
     return {"projects": len(ids), "progress": progress, "plans": plans, "problems": problems}
