@@ -33,7 +33,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from projledger.errors import DataError
+from projledger.errors import DataError, UsageError
 from projledger.plans import Plans, check_year
 from projledger.projects import NATURES, PLAN_STAGES, RESERVE_STAGES, Project, Projects
 from projledger.reserve import TIER_UNIT_KIND, TIER_UNIT_ROLE, TIERS, Reserve
@@ -161,6 +161,26 @@ class Lifecycle:
             return project.stage
         return "正在开展前期" if project.stage in ("新开工", "前期") else "谋划"
 
+    def prepare_entry(self, project: Project | None, fields: dict, tier: str, unit_name: str | None,
+                      stage: str | None, on: dt.date) -> tuple[dict, int | None]:
+        """Check ``reserve add`` before the transaction.
+
+        ``project`` None means a new project made from ``fields`` (validated columns).  For an
+        existing project only the reserve-relevant columns may be given; its department and
+        township are filled only when empty.  Returns (columns to write, library unit id)."""
+        if project is None:
+            fields = {**fields, "stage": stage or "谋划"}
+            probe = _probe(fields)
+            self.check_enter(probe, fields["stage"], on)
+            return fields, self.tier_unit(tier, unit_name, probe)
+        if set(fields) - {"industrial", "total_investment", "industry", "department_id", "township_id"}:
+            raise UsageError("给出已有项目时只能补充 --stage --total-investment --industrial --industry 和储备信息；"
+                             "其他字段请用 projledger project update")
+        self.check_enter(project, stage, on)
+        keep = {k: v for k, v in fields.items()
+                if k not in ("department_id", "township_id") or getattr(project, k) is None}
+        return keep, self.tier_unit(tier, unit_name, project)
+
     def enter_reserve(self, writer, project: Project, tier: str, unit_id: int | None, *,
                       on: dt.date, stage: str | None = None, via: str = "add") -> Project:
         """Put the project in one library (checked); logs the stage transition when it changes."""
@@ -194,6 +214,15 @@ class Lifecycle:
             return False
         self._promote(writer, project, target_tier, unit_id, on, review_id)
         return True
+
+    def review_unit(self, project: Project, target_tier: str, reviewer, named: str | None) -> int | None:
+        """Whose library a passed review puts the project in: the named department / chain
+        office, else (行业) the project's own department, else the reviewer when it is of the
+        right kind (a department for 行业, a chain office for 产业链)."""
+        kind = TIER_UNIT_KIND[target_tier]
+        if named is None and reviewer.kind == kind and (target_tier == "产业链" or project.department_id is None):
+            named = reviewer.name
+        return self.tier_unit(target_tier, named, project)
 
     def check_review(self, project: Project, target_tier: str) -> None:
         if target_tier not in ("行业", "产业链"):
@@ -340,6 +369,15 @@ class Lifecycle:
             " WHERE project_id = ? ORDER BY id", [project_id]).fetchall()
         keys = ("on", "from_stage", "to_stage", "event", "year", "reason")
         return [dict(zip(keys, row)) for row in rows]
+
+
+def _probe(fields: dict) -> Project:
+    """A not-yet-stored project built from validated columns, for the entry checks."""
+    return Project(id=0, code=fields.get("code"), name=fields.get("name", ""), township=None, department=None,
+                   owner=None, stage=fields["stage"], nature=None, industry=None, industrial=None,
+                   total_investment=None, planned_start=None, planned_start_precision="day", actual_start=None,
+                   actual_start_estimated=False, completed_on=None, leader=None, note=None,
+                   township_id=fields.get("township_id"), department_id=fields.get("department_id"))
 
 
 def _refuse(message: str):

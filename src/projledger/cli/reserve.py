@@ -77,46 +77,22 @@ def reserve_add(
     with open_ledger(ctx) as ledger:
         life = Lifecycle(ledger.db)
         project = life.projects.get(ref) if ref is not None else None
-        unit_name = {"行业": department, "产业链": chain, "乡镇": township}.get(tier)
         fields = life.projects.project_columns(
             name=name, code=code, township=township, department=department, owner=owner,
             industry=industry, industrial=industrial, total_investment=amount, note=note,
             planned_start=parse_iso_date(planned_start, "计划开工日期"))
-        if project is None:
-            new_stage = stage or "谋划"
-            life.check_enter(_blank_project(fields), new_stage, when)
-            fields["stage"] = new_stage
-            unit_id = life.tier_unit(tier, unit_name, _blank_project(fields))
-        else:
-            unknown = set(fields) - {"industrial", "total_investment", "industry", "department_id", "township_id"}
-            if unknown:
-                raise UsageError("给出已有项目时只能补充 --stage --total-investment --industrial --industry 和储备信息；"
-                                 "其他字段请用 projledger project update")
-            life.check_enter(project, stage, when)
-            unit_id = life.tier_unit(tier, unit_name, project)
+        unit_name = {"行业": department, "产业链": chain, "乡镇": township}.get(tier)
+        fields, unit_id = life.prepare_entry(project, fields, tier, unit_name, stage, when)
         with ledger.transaction() as writer:
             if project is None:
                 project = life.projects.add(writer, fields)
             elif fields:
-                keep = {k: v for k, v in fields.items()
-                        if k not in ("department_id", "township_id") or getattr(project, k) is None}
-                life.projects.update(writer, project, keep)
+                life.projects.update(writer, project, fields)
                 project = life.projects.by_id(project.id)
             project = life.enter_reserve(writer, project, tier, unit_id, on=when, stage=stage, via="add")
             life.reserve.set_info(writer, project, source=source, progress=progress, next3_investment=next3_amount)
             entry = life.reserve.entry(project.id, tier)
     _print(f"已入库：{project.label} → {entry.label}（阶段：{project.stage}，编号 {project.id}）")
-
-
-def _blank_project(fields: dict):
-    """A not-yet-stored project, for the entry checks."""
-    from projledger.projects import Project
-
-    return Project(id=0, code=fields.get("code"), name=fields.get("name", ""), township=None, department=None,
-                   owner=None, stage=fields.get("stage", "谋划"), nature=None, industry=None, industrial=None,
-                   total_investment=None, planned_start=None, planned_start_precision="day", actual_start=None,
-                   actual_start_estimated=False, completed_on=None, leader=None, note=None,
-                   township_id=fields.get("township_id"), department_id=fields.get("department_id"))
 
 
 @reserve_app.command("list")
@@ -217,13 +193,7 @@ def reserve_review(
         project = life.projects.get(ref)
         reviewer = life.units.resolve(by, role="初核单位")
         life.check_review(project, tier)
-        unit_id = None
-        if result == "通过":
-            kind_name = {"行业": department, "产业链": chain}.get(tier)
-            if kind_name is None and reviewer.kind == {"行业": "department", "产业链": "chain"}[tier] \
-                    and (tier == "产业链" or project.department_id is None):
-                kind_name = reviewer.name
-            unit_id = life.tier_unit(tier, kind_name, project)
+        unit_id = life.review_unit(project, tier, reviewer, department or chain) if result == "通过" else None
         with ledger.transaction() as writer:
             entered = life.review(writer, project, result=result, reviewer_id=reviewer.id, target_tier=tier,
                                   unit_id=unit_id, on=when, opinion=opinion)
