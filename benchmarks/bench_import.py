@@ -11,7 +11,8 @@ Run: ``python benchmarks/bench_import.py [ROWS] [FILES] [ROWS_PER_FILE]``
 2. **A month's batch.**  200 township files of 100 rows each in one ``import`` command,
    through the real CLI entry point.  Target: under 10 s on a 2-core machine.
 
-The files are generated into a temporary directory first (not timed).
+The files are generated into a temporary directory first (not timed).  Both wall-clock and
+CPU seconds are printed: on a shared machine the wall clock also counts other processes.
 """
 
 from __future__ import annotations
@@ -79,28 +80,30 @@ def fresh_ledger(directory: Path, townships: list[str]) -> Path:
     return db_path
 
 
-def calamine_read(path: Path) -> float:
+def calamine_read(path: Path) -> tuple[float, float]:
+    """(wall, CPU) seconds for python-calamine alone to read every sheet of the file."""
     import python_calamine as calamine
 
-    began = time.perf_counter()
+    began, cpu = time.perf_counter(), time.process_time()
     workbook = calamine.CalamineWorkbook.from_path(str(path))
     for name in workbook.sheet_names:
         workbook.get_sheet_by_name(name).to_python()
-    return time.perf_counter() - began
+    return time.perf_counter() - began, time.process_time() - cpu
 
 
-def run_cli(db_path: Path, files: list[Path]) -> tuple[float, int]:
+def run_cli(db_path: Path, files: list[Path]) -> tuple[float, float, int]:
+    """(wall, CPU, exit status) of ``projledger import FILES --json`` run in this process."""
     from typer.testing import CliRunner
 
     from projledger.cli.main import app
 
-    began = time.perf_counter()
+    began, cpu = time.perf_counter(), time.process_time()
     result = CliRunner().invoke(app, ["--db", str(db_path), "import", *map(str, files), "--json"],
                                 catch_exceptions=False)
-    elapsed = time.perf_counter() - began
+    elapsed, used = time.perf_counter() - began, time.process_time() - cpu
     if result.exit_code != 0:
         print(result.stdout[-2000:], result.stderr[-2000:], file=sys.stderr)
-    return elapsed, result.exit_code
+    return elapsed, used, result.exit_code
 
 
 def big_sheet(directory: Path, rows: int) -> None:
@@ -109,12 +112,13 @@ def big_sheet(directory: Path, rows: int) -> None:
     write_sheet(path, "大表镇", 1, rows)
     print(f"[1] 生成 {rows} 行表格：{time.perf_counter() - began:.1f} s（不计时），{path.stat().st_size // 1024} KB")
     db_path = fresh_ledger(directory, ["大表镇"])
-    calamine_first = calamine_read(path)
-    imported, code = run_cli(db_path, [path])
-    calamine_second = calamine_read(path)
-    calamine = min(calamine_first, calamine_second)
-    print(f"[1] python-calamine 读取：{calamine:.2f} s；完整导入：{imported:.2f} s（退出码 {code}）；"
-          f"倍数 {imported / calamine:.2f}×（目标 ≤ 3×）")
+    first = calamine_read(path)
+    wall, cpu, code = run_cli(db_path, [path])
+    second = calamine_read(path)
+    cal_wall, cal_cpu = (first[0] + second[0]) / 2, (first[1] + second[1]) / 2
+    print(f"[1] python-calamine 读取：{cal_wall:.2f} s（CPU {cal_cpu:.2f} s）；"
+          f"完整导入：{wall:.2f} s（CPU {cpu:.2f} s，退出码 {code}）")
+    print(f"[1] 倍数：{wall / cal_wall:.2f}×（按CPU时间 {cpu / cal_cpu:.2f}×；目标 ≤ 3×）")
 
 
 def batch(directory: Path, files: int, rows: int) -> None:
@@ -129,9 +133,9 @@ def batch(directory: Path, files: int, rows: int) -> None:
         paths.append(path)
     print(f"[2] 生成 {files} 个文件 × {rows} 行：{time.perf_counter() - began:.1f} s（不计时）")
     db_path = fresh_ledger(directory / "batch", townships)
-    elapsed, code = run_cli(db_path, paths)
-    print(f"[2] 一条命令导入 {files} 个文件 × {rows} 行：{elapsed:.2f} s（退出码 {code}；目标 < 10 s，"
-          f"{os.cpu_count()} 核）")
+    wall, cpu, code = run_cli(db_path, paths)
+    print(f"[2] 一条命令导入 {files} 个文件 × {rows} 行：{wall:.2f} s（CPU {cpu:.2f} s，退出码 {code}；"
+          f"目标 < 10 s，{os.cpu_count()} 核）")
 
 
 def main(argv: list[str]) -> int:

@@ -493,3 +493,15 @@ def test_fast_date_gives_what_parse_date_gives(raw, epoch1904):
         assert caught.value.message == problem.message
         return
     assert fast_date(raw, 2026, epoch1904) == expected
+
+
+def test_a_long_list_of_files_is_shortened_in_the_audit_trail(town, tmp_path, db_path):
+    files = [township_sheet(tmp_path / f"城关镇-{n}.xlsx", [[None, f"城关镇{n}号项目", "续建", 100, 50, 10, None, None]])
+             for n in range(7)]
+    import_json(town, *files)
+    con = sqlite3.connect(db_path)
+    commands = {row[0] for row in con.execute("SELECT DISTINCT command FROM audit WHERE table_name = 'projects'")}
+    con.close()
+    (command,) = commands
+    assert "…（共7个文件）" in command
+    assert "城关镇-0.xlsx" in command and "城关镇-6.xlsx" in command and "城关镇-4.xlsx" not in command

@@ -53,7 +53,10 @@ _AUDIT_SQL = ("INSERT INTO audit (at, actor, command, table_name, row_key, proje
 
 def _cents(amount: Decimal | None) -> int | None:
     """:func:`projledger.money.to_db` for amounts the parsers already rounded to 0.01 万元."""
-    return None if amount is None else int((amount * 100).to_integral_value(ROUND_HALF_UP))
+    if amount is None:
+        return None
+    cents = amount * 100
+    return int(cents) if cents == cents.to_integral_value() else int(cents.to_integral_value(ROUND_HALF_UP))
 
 
 def _chunks(values: Sequence, size: int = _CHUNK) -> Iterable[Sequence]:
@@ -95,10 +98,10 @@ def insert_rows(writer, table: str, rows: list[dict], *, key_columns: tuple[str,
             f"INSERT INTO [{table}] ({', '.join(f'[{c}]' for c in columns)})"
             f" VALUES ({', '.join('?' * len(columns))})",
             [tuple(row.values()) for row in group])
-    conn.executemany(_AUDIT_SQL, [
-        (writer.at, writer.actor, writer.command, table, ",".join(f"{k}={row[k]}" for k in key_columns),
-         project_id, _JSON.encode(row))
-        for row, project_id in zip(rows, project_ids)])
+    key_text = ",".join(f"{k}={{{k}}}" for k in key_columns).format_map  # "id={id}" as audit writes it
+    at, actor, command, encode = writer.at, writer.actor, writer.command, _JSON.encode
+    conn.executemany(_AUDIT_SQL, [(at, actor, command, table, key_text(row), project_id, encode(row))
+                                  for row, project_id in zip(rows, project_ids)])
 
 
 @dataclass
@@ -285,13 +288,7 @@ class _FileWrite:
         record = {"stage": stage, **columns, "name_key": normalize_name(row.name),
                   "created_at": self.now, "updated_at": self.now, "id": self._next_id("projects")}
         self.new["projects"].append(record)
-        project = {c: record.get(c) for c in PROJECT_COLUMNS}
-        project["planned_start_precision"] = project["planned_start_precision"] or "day"
-        project["actual_start_estimated"] = project["actual_start_estimated"] or 0
-        if project["code"]:
-            self.known.by_code[project["code"]] = project
-        self.known.by_name.setdefault((project["township_id"], project["name_key"]), project)
-        return project
+        return record  # read with .get: the columns the row did not give are NULL / defaults
 
     def _update(self, row, project: dict) -> bool:
         columns = self._columns(row, project)
@@ -314,13 +311,13 @@ class _FileWrite:
         if row.nature is not None:
             values["nature"] = row.nature
         elif existing is None:
-            values["nature"] = project["nature"]
+            values["nature"] = project.get("nature")
         if row.planned_start is not None:
             values["planned_start"] = row.planned_start.isoformat()
             values["planned_start_precision"] = row.planned_start_precision
-        elif existing is None and project["planned_start"]:
+        elif existing is None and project.get("planned_start"):
             values["planned_start"] = project["planned_start"]
-            values["planned_start_precision"] = project["planned_start_precision"]
+            values["planned_start_precision"] = project.get("planned_start_precision") or "day"
         if existing is None:
             self.new["annual_plans"].append({"project_id": pid, "year": self.year, **values})
             self.known.plans[pid] = dict(values)
@@ -382,7 +379,7 @@ class _FileWrite:
             if not key or key in keys:
                 continue
             keys.add(key)
-            lead = row.department_id or project["department_id"]
+            lead = row.department_id or project.get("department_id")
             base = self._problem_base or self._prepare_base(project, text, lead)
             self.new["problems"].append({**base, "id": self._next_id("problems"), "project_id": pid,
                                          "text": text, "text_key": key, "lead_unit_id": lead})
@@ -408,15 +405,16 @@ def _as_project(values: dict):
     """A :class:`projledger.projects.Project` from a loaded (or about-to-be-inserted) row."""
     from projledger.projects import Project
 
-    def day(text):
-        return dt.date.fromisoformat(text) if text else None
+    def day(key):
+        return dt.date.fromisoformat(values[key]) if values.get(key) else None
 
+    industrial = values.get("industrial")
     return Project(
-        id=values["id"], code=values["code"], name=values["name"], township=None, department=None,
-        owner=values["owner"], stage=values["stage"], nature=values["nature"], industry=values["industry"],
-        industrial=None if values["industrial"] is None else bool(values["industrial"]),
-        total_investment=from_db(values["total_investment"]), planned_start=day(values["planned_start"]),
-        planned_start_precision=values["planned_start_precision"] or "day",
-        actual_start=day(values["actual_start"]), actual_start_estimated=bool(values["actual_start_estimated"]),
-        completed_on=day(values["completed_on"]), leader=values["leader"], note=values["note"],
-        township_id=values["township_id"], department_id=values["department_id"])
+        id=values["id"], code=values.get("code"), name=values["name"], township=None, department=None,
+        owner=values.get("owner"), stage=values.get("stage") or "谋划", nature=values.get("nature"),
+        industry=values.get("industry"), industrial=None if industrial is None else bool(industrial),
+        total_investment=from_db(values.get("total_investment")), planned_start=day("planned_start"),
+        planned_start_precision=values.get("planned_start_precision") or "day",
+        actual_start=day("actual_start"), actual_start_estimated=bool(values.get("actual_start_estimated")),
+        completed_on=day("completed_on"), leader=values.get("leader"), note=values.get("note"),
+        township_id=values.get("township_id"), department_id=values.get("department_id"))
