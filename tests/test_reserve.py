@@ -154,6 +154,14 @@ def test_unmarked_industrial_is_counted_as_not_industrial(county):
     assert _checks(county)[("综合", None)]["unmarked_industrial"] == 1
 
 
+def test_check_flags_a_reserve_project_that_has_started(county):
+    _add(county, "甲", "行业", "--department", "县交通局")
+    assert county.json("reserve", "check")["started_in_reserve"] == []
+    county("project", "update", "甲", "--actual-start", "2026-05-01")  # e.g. a township sheet said 已开工
+    assert [p["name"] for p in county.json("reserve", "check")["started_in_reserve"]] == ["甲"]
+    assert "已于2026-05-01开工，仍在储备库" in county("reserve", "check").stderr
+
+
 @pytest.mark.parametrize("total, threshold, gap", [
     ("0", "10", "10"), ("99999.99", "10", "0.000001"), ("100000", "10", "0"), ("250000.5", "10", "0"),
     ("12345.67", "100", "98.765433"),

@@ -252,6 +252,14 @@ class Reserve:
             bucket.add(from_db(total), industrial)
         return sorted(sums.values(), key=lambda t: (TIERS.index(t.tier), t.unit or ""))
 
+    def started_in_reserve(self) -> list[Project]:
+        """Projects still listed in the reserve although an actual start has been recorded since
+        (a township sheet reported 已开工): they must leave it (plan adopt or terminate)."""
+        rows = self.db.execute(
+            "SELECT DISTINCT e.project_id FROM reserve_entries e JOIN projects p ON p.id = e.project_id"
+            " WHERE e.left_on IS NULL AND p.actual_start IS NOT NULL ORDER BY e.project_id").fetchall()
+        return [self.projects.by_id(pid) for (pid,) in rows]
+
     def _libraries(self, all_units: bool) -> list[tuple[str, int | None]]:
         libraries: list[tuple[str, int | None]] = [("综合", None)]
         for unit in self.units.all():

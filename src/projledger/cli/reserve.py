@@ -145,13 +145,16 @@ def reserve_check(
     from projledger.settings import settings_json
 
     with open_ledger(ctx) as ledger:
-        thresholds = ledger.settings().reserve
-        checks = check_tiers(Reserve(ledger.db).tier_totals(all_units=all_units), thresholds)
+        reserve = Reserve(ledger.db)
+        checks = check_tiers(reserve.tier_totals(all_units=all_units), ledger.settings().reserve)
+        started = reserve.started_in_reserve()
+        thresholds = {k.split(".", 1)[1]: v for k, v in settings_json(ledger.settings()).items()
+                      if k.startswith("reserve.")}
     short = [c for c in checks if not c.meets]
     if as_json:
-        emit_json({"thresholds": {k.split(".", 1)[1]: v for k, v in settings_json(ledger.settings()).items()
-                                  if k.startswith("reserve.")},
-                   "short": len(short), "tiers": [c.to_json() for c in checks]})
+        emit_json({"thresholds": thresholds, "short": len(short), "tiers": [c.to_json() for c in checks],
+                   "started_in_reserve": [{"id": p.id, "code": p.code, "name": p.name,
+                                           "actual_start": p.actual_start.isoformat()} for p in started]})
         return
     rows = []
     for c in checks:
@@ -167,6 +170,8 @@ def reserve_check(
     if comprehensive.unmarked:
         warn(f"综合储备库有 {comprehensive.unmarked} 个项目未标明是否产业类，按非产业类计算"
              "（用 projledger reserve add CODE --tier ... --industrial 补充）")
+    for p in started:
+        warn(f"{p.label}已于{p.actual_start}开工，仍在储备库：请 plan adopt 列入计划或 project terminate 退库")
     _print(f"{len(short)} 个储备库未达标。" if short else "全部储备库达标。")
 
 
