@@ -1,7 +1,8 @@
 """Killed mid-import (SPEC §10: the database survives a killed process).
 
 A child ``projledger import`` of an eight-file batch (October's sheets over a ledger that
-already has September) is sent SIGKILL at a random moment.  Afterwards the file passes
+already has September) is sent SIGKILL — at a random moment, or at a random point inside
+its write transaction (once the ``-wal`` file has grown past a random size).  Afterwards the file passes
 ``PRAGMA integrity_check`` and every file of the batch is either wholly present (all its
 rows' projects, October progress rows and problems) or wholly absent (September's state);
 the same import run again then commits everything.  The benchmark
@@ -17,6 +18,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 
@@ -44,50 +46,67 @@ def _outcome(db_path, batch) -> list[str]:
         conn.close()
 
 
-def _kill_after(command, delay: float, env) -> tuple[bool, int]:
-    """Start ``command``, SIGKILL it after ``delay`` s; (was it still running, its exit code)."""
-    child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                             stdin=subprocess.DEVNULL, env=env)
-    time.sleep(delay)
+def _start(db, paths, env) -> subprocess.Popen:
+    command = [sys.executable, "-m", "projledger", "--db", str(db), "import", *map(str, paths)]
+    return subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            stdin=subprocess.DEVNULL, env=env)
+
+
+def _kill(child: subprocess.Popen, *, after: float | None = None, wal: Path | None = None,
+          wal_bytes: int = 0) -> bool:
+    """SIGKILL ``child`` after ``after`` seconds, or once ``wal`` has grown past ``wal_bytes``
+    (that is, inside the write transaction); True if it was still running."""
+    if wal is None:
+        time.sleep(after)
+    else:
+        while child.poll() is None and not (wal.exists() and wal.stat().st_size > wal_bytes):
+            time.sleep(0.001)
     alive = child.poll() is None
     if alive:
         os.kill(child.pid, signal.SIGKILL)
-    return alive, child.wait(timeout=30)
+    child.wait(timeout=30)
+    return alive
 
 
 def test_sigkill_mid_import_leaves_each_file_whole_or_absent(two_month_county, tmp_path):
     september_db, october = two_month_county
-    paths = [str(f.path) for f in october]
+    paths = [f.path for f in october]
     env = gen_county.child_env()
     reference = gen_county.copy_ledger(september_db, tmp_path / "reference.db")
     began = time.perf_counter()
-    done = gen_county.projledger(reference, "import", *paths)
+    child = _start(reference, paths, env)
+    wal, biggest = Path(f"{reference}-wal"), 0
+    while child.poll() is None:
+        biggest = max(biggest, wal.stat().st_size if wal.exists() else 0)
+        time.sleep(0.002)
     full = time.perf_counter() - began
-    assert done.returncode == 0, done.stderr
+    assert child.returncode == 0
     assert _outcome(reference, october) == ["present"] * len(october)
 
     rng = random.Random(20261021)
-    killed_while_running = 0
-    recovered = False
-    for trial in range(3):
+    # inside the write transaction (the -wal file growing), at a random moment, inside again
+    plans = [("wal", rng.uniform(0.05, 0.6)), ("time", rng.uniform(0.3, 0.95)), ("wal", rng.uniform(0.3, 0.9))]
+    killed_in_write, recovered = 0, False
+    for trial, (how, fraction) in enumerate(plans):
         db = gen_county.copy_ledger(september_db, tmp_path / f"trial{trial}.db")
-        command = [sys.executable, "-m", "projledger", "--db", str(db), "import", *paths]
-        # Spread the kills over the whole run: start-up, reading, and the write transaction.
-        delay = full * (0.35 + 0.6 * rng.random()) if trial else full * 0.9
-        alive, code = _kill_after(command, delay, env)
-        killed_while_running += alive
+        child = _start(db, paths, env)
+        if how == "wal":
+            alive = _kill(child, wal=Path(f"{db}-wal"), wal_bytes=int(biggest * fraction))
+            killed_in_write += alive
+        else:
+            alive = _kill(child, after=full * fraction)
         assert gen_county.integrity(db) == ["ok"]
         states = _outcome(db, october)
         assert len(set(states)) == 1, f"one transaction for the batch, yet files differ: {states}"
         if not alive:
-            assert code == 0 and states[0] == "present"
+            assert child.returncode == 0 and states[0] == "present"
         elif states[0] == "absent" and not recovered:  # the killed writer's lock and WAL are gone
             again = gen_county.projledger(db, "import", *paths, "--json")
             assert again.returncode == 0, again.stderr
             assert _outcome(db, october) == ["present"] * len(october)
             assert gen_county.integrity(db) == ["ok"]
             recovered = True
-    assert killed_while_running >= 2, "the batch finished before most kills: make it bigger"
+    assert killed_in_write >= 1, "no kill landed inside the write transaction"
 
 
 def test_sigkill_mid_export_leaves_the_old_file(two_month_county, tmp_path):
