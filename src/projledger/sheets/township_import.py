@@ -180,6 +180,10 @@ def _resolve_township(units: Units, parsed: ParsedFile, option: str | None, dete
         source = "--township" if option else "表中的填报单位/标题"
         parsed.errors.append(RowError(None, None, None, name, f"{source}：{exc.message}"))
         return
+    if option and detected:
+        shown = units.find(detected)
+        if shown is not None and shown.id != unit.id:
+            parsed.warnings.append(f"表中填报单位/标题为{shown.name}，按 --township {unit.name} 导入")
     parsed.township, parsed.township_id = unit.name, unit.id
 
 
@@ -203,15 +207,29 @@ def _resolve_period(parsed: ParsedFile, option: str | None, detected: tuple[int,
 
 def read_township_file(path: Path, units: Units, options: ImportOptions,
                        synonyms: dict | None = None) -> ParsedFile:
-    """Read and validate one file completely; writes nothing.  Never raises for bad input."""
+    """Read and validate one file completely; writes nothing.  Never raises for bad input.
+
+    A file that breaks the reader in a way nobody foresaw is reported as that file's one
+    error (naming the exception for the maintainers), so the other files still import.
+    """
     parsed = ParsedFile(path=Path(path))
     try:
-        sheets = read_workbook(path)
-        synonyms = synonyms if synonyms is not None else layout_mod.load_synonyms(options.synonyms_path)
-        layout = layout_mod.pick_data_sheet(sheets, synonyms, Path(path).name)
+        _read(parsed, units, options, synonyms)
     except ProjledgerError as exc:
         parsed.errors.append(RowError(None, None, None, None, exc.message))
-        return parsed
+    except Exception as exc:  # noqa: BLE001 - untrusted input must never end in a traceback
+        parsed.rows.clear()
+        parsed.errors.append(RowError(parsed.sheet, None, None, None,
+                                      f"读取时发生意外错误（{type(exc).__name__}：{exc}），文件未导入；"
+                                      "请把此文件反馈给系统维护人员"))
+    return parsed
+
+
+def _read(parsed: ParsedFile, units: Units, options: ImportOptions, synonyms: dict | None) -> None:
+    path = parsed.path
+    sheets = read_workbook(path)
+    synonyms = synonyms if synonyms is not None else layout_mod.load_synonyms(options.synonyms_path)
+    layout = layout_mod.pick_data_sheet(sheets, synonyms, path.name)
     sheet = layout.sheet
     parsed.sheet = sheet.name
     parsed.headers = {c.field: c.header for c in layout.columns}
@@ -225,10 +243,8 @@ def read_township_file(path: Path, units: Units, options: ImportOptions,
         parsed.warnings.append("未识别的列（已忽略）：" + "、".join(layout.unknown_headers))
     if layout.duplicate_headers:
         parsed.warnings.append("重复的列（只读取第一列，其余已忽略）：" + "、".join(layout.duplicate_headers))
-    if parsed.errors:
-        return parsed
-    _RowReader(parsed, layout, units).read_all()
-    return parsed
+    if not parsed.errors:
+        _RowReader(parsed, layout, units).read_all()
 
 
 # ---------------------------------------------------------------- the rows
