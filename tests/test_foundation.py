@@ -276,3 +276,10 @@ def test_doctor_reports_integrity_and_schema(cli):
     assert report["pending_migrations"] == [] and report["journal_mode"] == "wal" and report["foreign_keys"]
     assert report["calendar"]["official_years"][0] == 2004
     assert "完整性检查：正常" in cli("doctor").stdout
+
+
+def test_evaluation_thresholds_come_from_settings(county):
+    county("config", "set", "evaluation.key_output_per_mu", "100")
+    assert county.json("config", "show")["evaluation.key_output_per_mu"] == 100
+    result = county("config", "set", "evaluation.priority_output_per_mu", "50", expect=1)
+    assert "优先扶持的标准不能比重点扶持宽" in result.stderr

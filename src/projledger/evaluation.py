@@ -14,10 +14,9 @@ policy support it gets.
   (``output >= line × area``), never through rounded ratios; stored ratios are rounded for
   display only (0.01 万元/亩, 0.0001 吨标准煤/万元).
 
-NOTE — the thresholds are constants here (:data:`DEFAULT_THRESHOLDS`) until they move into
-``settings`` (``settings.evaluation``), as the issue asks; the seed gives no numbers, so these
-defaults are a starting point a county will set for itself.  Every function takes the
-thresholds as a parameter so the move is a one-line change in the caller.
+The thresholds live in settings (``evaluation.*``, changed with ``projledger config set``);
+:data:`DEFAULT_THRESHOLDS` mirrors their defaults.  The seed gives no numbers, so these
+defaults are a starting point a county will set for itself.
 """
 
 from __future__ import annotations
@@ -31,7 +30,7 @@ from projledger.money import from_db, money_json, to_db
 from projledger.projects import Project, Projects
 
 __all__ = [
-    "TIERS", "TIER_KEYS", "EvaluationThresholds", "DEFAULT_THRESHOLDS", "Measures", "Evaluation",
+    "TIERS", "TIER_KEYS", "EvaluationThresholds", "DEFAULT_THRESHOLDS", "thresholds_from_settings", "Measures", "Evaluation",
     "Derived", "derive", "classify", "Evaluations", "parse_measure",
 ]
 
@@ -55,6 +54,11 @@ class EvaluationThresholds:
 
 
 DEFAULT_THRESHOLDS = EvaluationThresholds()
+
+
+def thresholds_from_settings(settings) -> EvaluationThresholds:
+    """The lines the user keeps in ``config`` (``evaluation.*``)."""
+    return EvaluationThresholds(**settings.evaluation.model_dump())
 
 
 @dataclass(frozen=True)

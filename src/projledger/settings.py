@@ -70,6 +70,24 @@ class ReserveThresholds(_Model):
     township_yi: Decimal = Field(Decimal("10"), ge=0)
 
 
+class EvaluationSettings(_Model):
+    """后评价 tiers (seed 002 三.17): 亩均产出、亩均税收 (万元/亩) at least, 单位能耗 (吨标准煤/万元) at most."""
+
+    priority_output_per_mu: Decimal = Field(Decimal("300"), ge=0, description="优先扶持：亩均产出不低于（万元/亩）")
+    priority_tax_per_mu: Decimal = Field(Decimal("15"), ge=0, description="优先扶持：亩均税收不低于（万元/亩）")
+    priority_energy_per_output: Decimal = Field(Decimal("0.5"), ge=0, description="优先扶持：单位能耗不高于（吨标准煤/万元）")
+    key_output_per_mu: Decimal = Field(Decimal("150"), ge=0, description="重点扶持：亩均产出不低于（万元/亩）")
+    key_tax_per_mu: Decimal = Field(Decimal("8"), ge=0, description="重点扶持：亩均税收不低于（万元/亩）")
+    key_energy_per_output: Decimal = Field(Decimal("1"), ge=0, description="重点扶持：单位能耗不高于（吨标准煤/万元）")
+
+    @model_validator(mode="after")
+    def _priority_stricter(self):
+        if (self.priority_output_per_mu < self.key_output_per_mu or self.priority_tax_per_mu < self.key_tax_per_mu
+                or self.priority_energy_per_output > self.key_energy_per_output):
+            raise ValueError("优先扶持的标准不能比重点扶持宽")
+        return self
+
+
 DEFAULT_CATEGORIES = ["用地", "规划", "环评", "资金", "手续", "施工", "要素保障", "政策", "其他"]
 DEFAULT_LEVELS = ["乡镇", "县直部门", "县级", "市级及以上"]
 
@@ -83,6 +101,7 @@ class Settings(_Model):
     scoring: Scoring = Scoring()
     cards: CardSettings = CardSettings()
     reserve: ReserveThresholds = ReserveThresholds()
+    evaluation: EvaluationSettings = EvaluationSettings()
 
 
 def flatten(model: BaseModel, prefix: str = "") -> dict[str, Any]:

@@ -247,7 +247,7 @@ def evaluate(
 ) -> None:
     """后评价：由亩均产出、亩均税收、单位能耗分为优先扶持 / 重点扶持 / 一般三档；不给指标则列出。"""
     from projledger.errors import UsageError
-    from projledger.evaluation import Evaluations, Measures, parse_measure
+    from projledger.evaluation import Evaluations, Measures, parse_measure, thresholds_from_settings
 
     given = [v is not None for v in (area_mu, output, tax, energy)]
     with open_ledger(ctx) as ledger:
@@ -260,7 +260,8 @@ def evaluate(
                                 parse_amount(tax, "税收"), parse_measure(energy, "能耗"))
             store.check_project(project)
             with ledger.transaction() as writer:
-                evaluation = store.record(writer, project, measures, _on(on), note=note)
+                evaluation = store.record(writer, project, measures, _on(on), note=note,
+                                          thresholds=thresholds_from_settings(ledger.settings()))
             evaluations = [evaluation]
         else:
             evaluations = store.list(project_id=project.id if project else None, tier=tier)
