@@ -17,8 +17,8 @@ rolls the whole transaction back.
 Speed matters (a 50,000-row sheet should import within 3× calamine's own read time): each
 mapped column is compiled once into a parser, text cells are parsed once per distinct value
 (the same date, nature or department repeats down a column), and the per-row loop does no
-database work.  Totals rows are checked after the whole sheet is read, so a 合计 row above
-the projects (common in county sheets) is compared with the rows below it.
+database work.  Totals rows are cross-checked by :mod:`.totals` once the whole sheet is read,
+so a 总计 row above the projects (common in county sheets) is compared with the rows below it.
 """
 
 from __future__ import annotations
@@ -37,6 +37,7 @@ from projledger.dates import period_end
 from projledger.errors import ProjledgerError
 from projledger.sheets import layout as layout_mod
 from projledger.sheets.readers import read_workbook
+from projledger.sheets.totals import TotalsCheck
 from projledger.sheets.column_parsers import MONEY_FIELDS, ColumnParser, cell_text, compile_column
 from projledger.text import normalize_name, squash
 from projledger.units import Units
@@ -269,8 +270,7 @@ class _RowReader:
         self.section_nature: str | None = None
         self.seen_codes: dict[str, int] = {}
         self.seen_names: dict[tuple, int] = {}
-        self.amounts: list[tuple[int, int, dict]] = []  # (excel row, section, money) of valid rows
-        self.checks: list[tuple] = []  # totals/section rows, checked when the sheet is read
+        self.totals = TotalsCheck(self.sheet.name, {k: v for k, v in self.headers.items() if k in MONEY_FIELDS})
 
     # -- the walk -----------------------------------------------------------------
     def read_all(self) -> None:
@@ -290,7 +290,7 @@ class _RowReader:
                 self._note_total("section", cells, numbers[index])
             elif kind == "total":
                 self._note_total("total", cells, numbers[index])
-        self._check_totals()
+        self.parsed.warnings.extend(self.totals.warnings())
 
     def _cell_problem(self, excel_row: int, column: ColumnParser) -> str | None:
         """Why a cell cannot be read although calamine gives it as blank (formula, #error)."""
@@ -374,7 +374,7 @@ class _RowReader:
         for key, parsed in (("planned_start", planned), ("actual_start", actual)):
             if parsed is not None and parsed.warnings:
                 warnings.extend(f"第{excel_row}行“{self.headers[key]}”：{w}" for w in parsed.warnings)
-        self.amounts.append((excel_row, self.section, money))
+        self.totals.add_project(self.section, money)
         self.parsed.rows.append(ImportedRow(
             row=excel_row, name=name, code=values.get("code"), township_id=township_id,
             department_id=values.get("department"), nature=values.get("nature") or self.section_nature,
@@ -403,10 +403,8 @@ class _RowReader:
 
     # -- totals rows ---------------------------------------------------------------
     def _note_total(self, kind: str, cells: list, excel_row: int) -> None:
-        """Remember a totals row (or a section row carrying sums) for the check at the end."""
+        """Hand a totals row (or a section row carrying sums) to the cross-check."""
         label = next((c.strip() for c in cells if isinstance(c, str) and c.strip()), "合计")
-        if kind == "total" and squash(label).startswith("其中"):
-            return  # 其中：… lists a part, not a sum of the rows around it
         stated: dict[str, Decimal] = {}
         uncalculated = False
         for column in self.columns:
@@ -419,36 +417,7 @@ class _RowReader:
             ok, parsed = column(raw) if raw is not None else (False, None)
             if ok and parsed.amount is not None:
                 stated[column.field] = parsed.amount
-        if uncalculated:
-            self.parsed.warnings.append(f"第{excel_row}行“{label}”含未计算的公式，未核对合计数")
-        if stated:
-            self.checks.append((kind, excel_row, label, self.section, len(self.amounts), stated))
-
-    def _expected(self, kind: str, label: str, section: int, position: int) -> list[dict]:
-        """The project rows a totals row sums: see the module docstring."""
-        amounts = self.amounts
-        if kind == "section":
-            return [m for _, s, m in amounts if s == section]
-        if "小计" in squash(label):
-            earlier = [i for i, (_, s, _) in enumerate(amounts[:position]) if s == section]
-            previous = max((p for k, _, lab, s, p, _ in self.checks
-                            if k == "total" and s == section and p < position and "小计" in lab), default=0)
-            rows = [amounts[i][2] for i in earlier if i >= previous]
-            if rows:
-                return rows
-            return [m for _, s, m in amounts[position:] if s == section]
-        before = amounts[:position]
-        return [m for _, _, m in (before or amounts)]  # a 合计 above the projects sums all below
-
-    def _check_totals(self) -> None:
-        for kind, excel_row, label, section, position, stated in self.checks:
-            rows = self._expected(kind, label, section, position)
-            for key, amount in stated.items():
-                total = sum((m[key] for m in rows if m.get(key) is not None), Decimal(0))
-                if abs(amount - total) > Decimal("0.01"):
-                    self.parsed.warnings.append(
-                        f"工作表“{self.sheet.name}”第{excel_row}行“{label}”的“{self.headers[key]}”为{amount}万元，"
-                        f"与所列项目之和{total}万元相差{amount - total}万元")
+        self.totals.add_total(kind, excel_row, label, self.section, stated, uncalculated)
 
 
 # ---------------------------------------------------------------- the command
