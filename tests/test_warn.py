@@ -253,18 +253,19 @@ def _context(db, as_of):
                           thresholds=CardThresholds.from_settings(settings.cards), settings=settings)
 
 
-def test_procedures_are_collected_when_the_table_exists():
-    db = sqlite_utils.Database(memory=True)
-    assert list(collect_procedures(_context(db, dt.date(2026, 11, 21)))) == []  # no table: nothing
-    db.execute("CREATE TABLE procedures (project_id INTEGER, item TEXT, due_on TEXT, done_on TEXT)")
-    db.execute("INSERT INTO procedures VALUES (7, '环评', '2026-11-10', NULL),"
-               " (7, '节能审查', '2026-11-10', '2026-11-12'), (8, '施工许可', '2026-11-10', '2026-11-30')")
-    items = list(collect_procedures(_context(db, dt.date(2026, 11, 21))))
-    # 11-10 Tue → 11-21 Sat: 11, 12, 13, 16, 17, 18, 19, 20 = 8 working days over
-    assert [(i.card, i.kind, i.project_id, i.reason) for i in items] == [
-        (Card.RED, "procedure", 7, "前期手续“环评”逾期8个工作日"),
-        (Card.RED, "procedure", 8, "前期手续“施工许可”逾期8个工作日"),  # done after the as-of date
-    ]
+def test_procedures_are_collected_by_their_current_deadline(county):
+    county("project", "add", "--name", "光伏项目", "--township", "城关", "--department", "发改局")
+    # 10-20 Tue + 10 working days: 10-21..23, 26..30, 11-02, 11-03 → due 11-03
+    county("procedure", "add", "光伏项目", "--item", "环评", "--accepted", "2026-10-20", "--limit", "10")
+    # 11-16 Mon + 5: 17, 18, 19, 20, 23 → due 11-23 (Mon), one working day after Sat 11-21
+    county("procedure", "add", "光伏项目", "--item", "施工许可", "--accepted", "2026-11-16", "--limit", "5")
+    county("procedure", "add", "光伏项目", "--item", "节能审查", "--accepted", "2026-10-20", "--limit", "3")
+    county("procedure", "done", "光伏项目", "节能审查", "--on", "2026-10-22", "--doc", "泾发改〔2026〕3号")
+    cards = county.json("warn", "--as-of", "2026-11-21")["cards"]
+    procedures = [(c["card"], c["subject"], c["reason"]) for c in cards if c["kind"] == "procedure"]
+    # overdue after 11-03 through 11-21: 4,5,6,9..13,16..20 = 13 working days
+    assert procedures == [("red", "环评", "前期手续“环评”逾期13个工作日"),
+                          ("blue", "施工许可", "前期手续“施工许可”1个工作日内到期")]
 
 
 def test_collect_cards_takes_any_collector(busy_ledger, db_path):

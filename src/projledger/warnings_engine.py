@@ -7,9 +7,9 @@ so a new kind of item plugs in with one function (:data:`COLLECTORS`):
 
 * :func:`collect_problems` — problems open as of D (reported by D, not closed by D), by
   their 解决时限 (``deadline_card`` kind ``problem``);
-* :func:`collect_procedures` — rows of the ``procedures`` table (added by the procedures
-  module: ``project_id, item, due_on, done_on``) not done by D; skipped while the table does
-  not exist, so this module does not care whether that feature is installed;
+* :func:`collect_procedures` — procedures open on D, by the deadline that counts now
+  (:meth:`projledger.procedures.Procedure.current_due`: a 模拟审批 waiting for land has none,
+  a converted one counts its 3-working-day conversion); skipped while the table is absent;
 * :func:`collect_starts` — plan projects of D's year whose plan nature is 新开工, not started
   by D, planned start before D (``start_card``; plan record's planned start, else the
   project's);
@@ -78,6 +78,8 @@ class CollectContext:
     provisional: bool = False
     #: The 序时进度 month the investment collector used (None: no investment cards).
     schedule_month: int | None = None
+    #: Active plan projects of D's year with their plan records, shared by collectors.
+    plan_projects: list | None = None
 
     def saw_deadline(self, due: dt.date, provisional: bool = False) -> None:
         """Note a deadline counted (it decides ``calendar_complete``)."""
@@ -112,36 +114,33 @@ def collect_problems(ctx: CollectContext) -> Iterable[CardItem | None]:
                             ctx.thresholds, project_id=problem.project_id)
 
 
-def _columns(db, table: str) -> set[str]:
-    return {row[1] for row in db.execute(f"PRAGMA table_info([{table}])").fetchall()}
-
-
 def collect_procedures(ctx: CollectContext) -> Iterable[CardItem | None]:
-    """前期手续 not done by D, by due date; nothing while the ``procedures`` table is absent."""
-    columns = _columns(ctx.db, "procedures")
-    if not {"project_id", "item", "due_on", "done_on"} <= columns:
+    """前期手续 open on D, by the deadline that counts now (a 模拟审批 waiting for land has none)."""
+    if not ctx.db["procedures"].exists():
         return
-    provisional = "due_provisional" in columns
-    sql = ("SELECT project_id, item, due_on" + (", due_provisional" if provisional else ", 0") +
-           " FROM procedures WHERE due_on IS NOT NULL AND (done_on IS NULL OR done_on > ?)"
-           " ORDER BY project_id, due_on")
-    for project_id, item, due_text, is_provisional in ctx.db.execute(sql, [ctx.as_of.isoformat()]):
-        due = dt.date.fromisoformat(due_text)
-        ctx.saw_deadline(due, bool(is_provisional))
-        yield deadline_card("procedure", item, due, ctx.as_of, ctx.calendar, ctx.thresholds,
-                            project_id=project_id)
+    from projledger.procedures import ProcedureStore
+
+    for procedure in ProcedureStore(ctx.db, calendar=ctx.calendar).list(open_only=True, as_of=ctx.as_of):
+        due = procedure.current_due(ctx.as_of)
+        if due is None:
+            continue
+        converted = procedure.convert_due is not None and due == procedure.convert_due
+        ctx.saw_deadline(due, procedure.convert_due_provisional if converted else procedure.due_provisional)
+        yield deadline_card("procedure", procedure.item, due, ctx.as_of, ctx.calendar, ctx.thresholds,
+                            project_id=procedure.project_id)
 
 
 def _plan_projects(ctx: CollectContext):
-    """(project, plan) for every active plan project of D's year, by project id."""
-    from projledger.plans import plans_for_year
-    from projledger.projects import Projects
+    """(project, plan) for every active plan project of D's year, by project id (loaded once)."""
+    if ctx.plan_projects is None:
+        from projledger.plans import plans_for_year
+        from projledger.projects import Projects
 
-    projects = Projects(ctx.db)
-    for project_id, plan in sorted(plans_for_year(ctx.db, ctx.as_of.year).items()):
-        project = projects.by_id(project_id)
-        if project is not None and project.stage not in INACTIVE_STAGES:
-            yield project, plan
+        plans = plans_for_year(ctx.db, ctx.as_of.year)
+        projects = {p.id: p for p in Projects(ctx.db).list() if p.id in plans}
+        ctx.plan_projects = [(projects[pid], plans[pid]) for pid in sorted(plans)
+                             if pid in projects and projects[pid].stage not in INACTIVE_STAGES]
+    return ctx.plan_projects
 
 
 def collect_starts(ctx: CollectContext) -> Iterable[CardItem | None]:
