@@ -174,12 +174,13 @@ def test_every_change_is_audited_with_before_and_after(county):
     history = county.json("history", CODE)["changes"]
     assert [(h["table"], h["action"]) for h in history] == [
         ("projects", "insert"), ("projects", "update"),
-        ("annual_plans", "insert"), ("annual_plans", "update")]
+        ("annual_plans", "insert"), ("stage_transitions", "insert"), ("annual_plans", "update")]
     update = history[1]
     assert {k: v for k, v in update["before"].items() if k != "updated_at"} == {"actual_start": None, "leader": "张三"}
     assert update["after"]["actual_start"] == "2026-04-15" and update["after"]["leader"] == "李四"
     assert update["command"].startswith("projledger") and "--actual-start" in update["command"]
-    assert history[3]["before"] == {"investment": 500000} and history[3]["after"] == {"investment": 550000}
+    assert history[3]["after"]["event"] == "plan_adopt"  # 列入年度计划 is a lifecycle transition
+    assert history[4]["before"] == {"investment": 500000} and history[4]["after"] == {"investment": 550000}
 
 
 def test_actor_from_by_option(county):

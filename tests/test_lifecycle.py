@@ -181,7 +181,7 @@ def test_complete_removes_next_years_plan(county):
     assert _project(county, "甲路")["stage"] == "投产"
     again = county("project", "complete", "甲路", "--on", "2027-04-01", expect=1)
     assert "已销号" in again.stderr
-    assert _events(county, "甲路") == ["complete", "complete"]
+    assert _events(county, "甲路") == ["plan_adopt", "plan_adopt", "complete", "complete"]
 
 
 @pytest.mark.parametrize("start, on, message", [
@@ -391,3 +391,16 @@ def test_quarter_end():
 
     assert [quarter_end(2024, q) for q in (1, 2, 3, 4)] == [
         dt.date(2024, 3, 31), dt.date(2024, 6, 30), dt.date(2024, 9, 30), dt.date(2024, 12, 31)]
+
+
+def test_plan_set_takes_a_reserve_project_out_and_update_stage_is_checked(county):
+    county("reserve", "add", "--name", "乙园", "--tier", "行业", "--department", "县交通局",
+           "--stage", "拟开展前期", "--total-investment", "8000")
+    county("plan", "set", "乙园", "--year", "2027", "--investment", "2000", "--nature", "新开工")
+    assert _project(county, "乙园")["stage"] == "新开工"
+    assert county.json("reserve", "list") == []
+    result = county("project", "update", "乙园", "--stage", "谋划", expect=1)
+    assert result.stderr.strip()
+    county("project", "add", "--name", "丙库", "--stage", "谋划")
+    county("project", "update", "丙库", "--stage", "规划")  # moves within the reserve stages are free
+    assert _project(county, "丙库")["stage"] == "规划"

@@ -88,6 +88,10 @@ def project_update(
                                  leader=leader, note=note)
         if not fields:
             raise UsageError("没有给出要修改的字段（如 --actual-start 2026-04-15）")
+        if "stage" in fields:
+            from projledger.lifecycle import check_stage_change
+
+            check_stage_change(project, fields["stage"])
         with ledger.transaction() as writer:
             changed = projects.update(writer, project, fields)
     console().print(f"已更新项目“{project.label}”" if changed else f"项目“{project.label}”没有变化", markup=False)
@@ -183,7 +187,10 @@ def plan_set(
     nature: Annotated[Optional[str], typer.Option("--nature", help="新开工 / 续建 / 前期")] = None,
     planned_start: Annotated[Optional[str], typer.Option("--planned-start", help="计划开工日期")] = None,
 ) -> None:
-    """设置项目的年度计划（列入该年度重大项目计划）。"""
+    """设置项目的年度计划（列入该年度重大项目计划；储备项目随之出库）。"""
+    import datetime as dt
+
+    from projledger.lifecycle import Lifecycle
     from projledger.plans import Plans
     from projledger.projects import Projects
 
@@ -191,9 +198,20 @@ def plan_set(
     start = parse_iso_date(planned_start, "计划开工日期")
     with open_ledger(ctx) as ledger:
         project = Projects(ledger.db).get(ref)
+        plans, lifecycle = Plans(ledger.db), Lifecycle(ledger.db)
+        entering = plans.get(project.id, year) is None
+        if entering:
+            lifecycle.check_adopt(project, year, nature)
         with ledger.transaction() as writer:
-            outcome = Plans(ledger.db).set(writer, project, year, investment=amount, nature=nature,
-                                           planned_start=start)
+            if entering and amount is not None:
+                # A new plan record is 列入年度计划: out of the reserve, stage follows the nature.
+                lifecycle.adopt(writer, project, year, investment=amount, nature=nature, on=dt.date.today())
+                outcome = "created"
+                if start is not None:
+                    plans.set(writer, Projects(ledger.db).get(str(project.id)), year, planned_start=start)
+            else:
+                outcome = plans.set(writer, project, year, investment=amount, nature=nature,
+                                    planned_start=start)
     words = {"created": "已列入", "updated": "已更新", "unchanged": "没有变化："}
     console().print(f"{words[outcome]}{year}年度计划：{project.label}", markup=False)
 
