@@ -97,9 +97,10 @@ def test_read_only_ledger_refuses_writes_and_still_reads(read_only_ledger, two_m
     assert _counts(db) == before and gen_county.integrity(db) == ["ok"]
 
 
-@pytest.mark.xfail(reason="store/db.py immediate_transaction() translates the sqlite error without the "
-                          "ledger's path, so the read-only/disk-full message does not say which file",
-                   strict=False)
+@pytest.mark.xfail(reason="a sqlite error met inside the write transaction (read-only file, disk full) "
+                          "is translated by cli/main.py without the ledger's path (store/db.py "
+                          "immediate_transaction does not translate it), so the message does not say "
+                          "which file", strict=False)
 def test_read_only_message_names_the_ledger_file(read_only_ledger):
     db, _how = read_only_ledger
     done = gen_county.projledger(db, "problem", "add", gen_county.project_code(0, 1), "--text", "x",
