@@ -57,3 +57,16 @@ def test_python_dash_m_and_fast_help_do_not_import_heavy_modules():
     assert heavy == "", f"imported at start-up: {heavy}"
     result = subprocess.run([sys.executable, "-m", "projledger", "--help"], capture_output=True, text=True)
     assert result.returncode == 0 and "项目" in result.stdout
+
+
+@pytest.mark.parametrize("args, message", [
+    (["report", "monthly"], "缺少必填的选项 --period"),
+    (["project", "add", "--name", "x", "--bogus"], "没有选项 --bogus"),
+    (["nosuch"], "没有命令“nosuch”"),
+    (["plan", "set", "1", "--year", "abc"], "--year 的值不对：必须是整数"),
+    (["project", "list", "extra"], "多余的参数：extra"),
+])
+def test_usage_errors_are_chinese_and_exit_2(cli, args, message):
+    result = cli(*args, expect=2)
+    assert message in result.stderr
+    assert "Error:" not in result.stderr and "Usage:" not in result.stderr

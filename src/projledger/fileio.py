@@ -32,6 +32,7 @@ def atomic_path(dest: Path) -> Iterator[Path]:
         raise DataError(f"无法在“{directory}”写入文件：{exc.strerror or exc}") from None
     os.close(fd)
     tmp = Path(tmp_name)
+    _give_permissions(tmp, dest)
     try:
         yield tmp
         os.replace(tmp, dest)
@@ -40,6 +41,20 @@ def atomic_path(dest: Path) -> Iterator[Path]:
     finally:
         if tmp.exists():
             tmp.unlink()
+
+
+def _give_permissions(tmp: Path, dest: Path) -> None:
+    """mkstemp makes 0600 files; an export should get the old file's mode, else the umask's."""
+    try:
+        if dest.exists():
+            mode = dest.stat().st_mode & 0o7777
+        else:
+            mask = os.umask(0o022)
+            os.umask(mask)
+            mode = 0o666 & ~mask
+        os.chmod(tmp, mode)
+    except OSError:  # a filesystem without modes (FAT USB stick): keep what mkstemp gave
+        pass
 
 
 def write_bytes_atomic(dest: Path, data: bytes) -> Path:

@@ -260,7 +260,16 @@ def _streak_history(source: _Rankings, period: str, kind: str,
 
 
 def monthly_ranking(ledger, period: str, *, today: dt.date | None = None) -> MonthlyRanking:
-    """Both rankings of ``period`` (``YYYY-MM``) with streaks and last month's ranks."""
+    """Both rankings of ``period`` (``YYYY-MM``) with streaks and last month's ranks.
+
+    All reads happen in one read transaction, so an import committing meanwhile can never
+    give a ranking that mixes two states of the ledger.
+    """
+    with ledger.snapshot():
+        return _monthly_ranking(ledger, period, today)
+
+
+def _monthly_ranking(ledger, period: str, today: dt.date | None) -> MonthlyRanking:
     db = ledger.db
     source = _Rankings(db, period, weights_from_settings(ledger.settings()))
     current = source.compute(period)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
+import re
 import shlex
 import sqlite3
 import sys
@@ -21,11 +22,12 @@ from typing import Annotated, Optional
 
 
 import typer
+from typer._click import exceptions as click_exceptions
 from typer.core import TyperGroup
 
 from projledger import __version__
 from projledger.cli.common import AppState, err_console
-from projledger.errors import ProjledgerError
+from projledger.errors import ProjledgerError, UsageError
 
 __all__ = ["app", "run", "COMMAND_MODULES"]
 
@@ -52,12 +54,64 @@ def report_error(error: ProjledgerError) -> None:
         console.print(f"  - {line}", markup=False, soft_wrap=True, highlight=False)
 
 
+_CLICK_PHRASES = (
+    (re.compile(r"^No such command '(.+)'\.?$"), "没有命令“{0}”"),
+    (re.compile(r"^Got unexpected extra argument(?:s|\(s\))? \((.+)\)$"), "多余的参数：{0}"),
+    (re.compile(r"^Input should be a valid integer.*$"), "必须是整数"),
+    (re.compile(r"^Input should be a valid (?:number|decimal).*$"), "必须是数字"),
+    (re.compile(r"^'(.*)' is not a valid integer\.?( range)?$"), "“{0}”不是整数"),
+    (re.compile(r"^'(.*)' is not a valid float\.?( range)?$"), "“{0}”不是数字"),
+    (re.compile(r"^'(.*)' is not one of (.+)\.?$"), "“{0}”不在可选值 {1} 中"),
+    (re.compile(r"^Option '(.+)' requires an argument\.?$"), "选项 {0} 后面需要一个值"),
+    (re.compile(r"^Option '(.+)' does not take a value\.?$"), "选项 {0} 不需要值"),
+)
+
+
+def _chinese(text: str) -> str:
+    for pattern, template in _CLICK_PHRASES:
+        match = pattern.match(text.strip())
+        if match:
+            return template.format(*match.groups())
+    return text
+
+
+def usage_message(error) -> str:
+    """click's English usage error → the Chinese message a county staffer reads."""
+    if isinstance(error, click_exceptions.MissingParameter) and error.param is not None:
+        names = "/".join(error.param.opts) if error.param.param_type_name == "option" else \
+            (error.param.metavar or error.param.name or "").upper()
+        what = "选项" if error.param.param_type_name == "option" else "参数"
+        text = f"缺少必填的{what} {names}"
+    elif isinstance(error, click_exceptions.NoSuchOption):
+        text = f"没有选项 {error.option_name}"
+        if error.possibilities:
+            text += f"（您是不是要用：{'、'.join(sorted(error.possibilities))}）"
+    elif isinstance(error, click_exceptions.BadParameter):
+        hint = error.param_hint if isinstance(error.param_hint, str) else \
+            ("/".join(error.param.opts) if error.param is not None else "")
+        text = f"{hint} 的值不对：{_chinese(error.message)}" if hint else _chinese(error.message)
+    else:
+        text = _chinese(error.message)
+    where = error.ctx.command_path if error.ctx is not None else "projledger"
+    return f"用法错误：{text}（用 {where} -h 查看用法）"
+
+
+def _usage_error(error) -> None:
+    if isinstance(error, click_exceptions.NoArgsIsHelpError):
+        raise error  # `projledger project` alone shows the group's help, as before
+    report_error(UsageError(usage_message(error)))
+    raise typer.Exit(2)
+
+
 class ProjledgerGroup(TyperGroup):
     """Typer group whose ``invoke`` turns our errors into message + exit status."""
 
     def make_context(self, info_name, args, parent=None, **extra):
         # Remember the command line as typed, for the audit trail (sys.argv is wrong under tests).
-        ctx = super().make_context(info_name, list(args), parent=parent, **extra)
+        try:
+            ctx = super().make_context(info_name, list(args), parent=parent, **extra)
+        except click_exceptions.UsageError as error:
+            _usage_error(error)
         if parent is None:
             ctx.meta["projledger.argv"] = shlex.join(["projledger", *args])
         return ctx
@@ -67,6 +121,8 @@ class ProjledgerGroup(TyperGroup):
 
         try:
             return super().invoke(ctx)
+        except click_exceptions.UsageError as error:
+            _usage_error(error)
         except ProjledgerError as error:
             report_error(error)
             ctx.exit(error.exit_code)
@@ -118,8 +174,20 @@ def _register_all() -> None:
 _register_all()
 
 
+def _utf8_streams() -> None:
+    """Chinese output must not die under ``LANG=C`` (cron): UTF-8 when piped, escapes on a TTY."""
+    for stream in (sys.stdout, sys.stderr):
+        encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "")
+        if encoding != "utf8" and hasattr(stream, "reconfigure"):
+            if stream.isatty():
+                stream.reconfigure(errors="backslashreplace")
+            else:
+                stream.reconfigure(encoding="utf-8")
+
+
 def run() -> None:
     """Console-script entry point."""
+    _utf8_streams()
     try:
         app(prog_name="projledger")
     except BrokenPipeError:  # `projledger project list | head`

@@ -250,7 +250,7 @@ def problem_sheet(
     from projledger.reports.problem_sheet import write_problem_sheet
 
     day = _as_of(as_of)
-    with open_ledger(ctx) as ledger:
+    with open_ledger(ctx) as ledger, ledger.snapshot():
         summary = write_problem_sheet(ledger.db, day, out, settings=ledger.settings())
     if summary.provisional_rows:
         warn(f"{len(summary.provisional_rows)}个问题的解决时限为暂定（当年调休安排尚未发布）")
@@ -265,7 +265,7 @@ def warn_command(ctx: typer.Context, as_of: AsOf = None, as_json: Json = False) 
     from projledger.warnings_engine import collect_cards
 
     day = _as_of(as_of)
-    with open_ledger(ctx) as ledger:
+    with open_ledger(ctx) as ledger, ledger.snapshot():
         result = collect_cards(ledger, day)
         projects = Projects(ledger.db)
         info = {pid: projects.by_id(pid) for pid in {i.project_id for i in result.items} if pid is not None}

@@ -105,8 +105,9 @@ def monthly(
     period = _check_period(period)
     dest = _destination(out, period)
     with open_ledger(ctx) as ledger:
-        ranking = monthly_ranking(ledger, period)
-        report = gather_report(ledger, ranking)
+        with ledger.snapshot():  # one consistent state even while an import commits
+            ranking = monthly_ranking(ledger, period)
+            report = gather_report(ledger, ranking)
         book = build_workbook(report)
         if no_save:
             book.save(dest)
@@ -171,7 +172,7 @@ def export(
     name = resolve_table(table)
     dest = Path(out)
     kind = resolve_format(fmt, dest)
-    with open_ledger(ctx) as ledger:
+    with open_ledger(ctx) as ledger, ledger.snapshot():
         count = export_table(ledger, name, kind, dest)
     console().print(f"已导出 {count} 行到“{dest}”", markup=False)
 

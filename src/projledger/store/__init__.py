@@ -21,6 +21,7 @@ from projledger.store.db import (
     current_actor,
     current_command,
     immediate_transaction,
+    read_snapshot,
     resolve_db_path,
     translate_sqlite_error,
 )
@@ -60,10 +61,14 @@ class Ledger:
     @contextlib.contextmanager
     def transaction(self) -> Iterator[AuditedWriter]:
         """The command's one write transaction; everything in it commits or nothing does."""
-        with immediate_transaction(self.db):
+        with immediate_transaction(self.db, self.path):
             self._settings = None
             yield AuditedWriter(self.db, self.actor, self.command)
         self._settings = None
+
+    def snapshot(self):
+        """Reads that must agree with each other (a report) run inside one read transaction."""
+        return read_snapshot(self.db)
 
     def settings(self):
         """Validated settings (defaults merged with what ``config set`` stored)."""

@@ -34,6 +34,8 @@ __all__ = [
     "translate_sqlite_error",
     "current_actor",
     "current_command",
+    "immediate_transaction",
+    "read_snapshot",
 ]
 
 DEFAULT_DB = "projledger.db"
@@ -117,7 +119,7 @@ def translate_sqlite_error(exc: sqlite3.Error, path: Path | None = None) -> Exce
 
 
 @contextlib.contextmanager
-def immediate_transaction(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
+def immediate_transaction(db: sqlite_utils.Database, path: Path | None = None) -> Iterator[sqlite_utils.Database]:
     """``BEGIN IMMEDIATE`` … ``COMMIT``; rolls back on any exception (including KeyboardInterrupt)."""
     conn = db.conn
     if conn.in_transaction:
@@ -125,19 +127,45 @@ def immediate_transaction(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Da
     try:
         conn.execute("BEGIN IMMEDIATE")
     except sqlite3.OperationalError as exc:
-        raise translate_sqlite_error(exc) from None
+        raise translate_sqlite_error(exc, path) from None
     try:
         yield db
+    except sqlite3.Error as exc:
+        _rollback(conn)
+        raise translate_sqlite_error(exc, path) from None
     except BaseException:
-        if conn.in_transaction:
-            conn.execute("ROLLBACK")
+        _rollback(conn)
         raise
     try:
         conn.execute("COMMIT")
     except sqlite3.Error as exc:
-        if conn.in_transaction:
-            conn.execute("ROLLBACK")
-        raise translate_sqlite_error(exc) from None
+        _rollback(conn)
+        raise translate_sqlite_error(exc, path) from None
+
+
+def _rollback(conn: sqlite3.Connection) -> None:
+    if conn.in_transaction:
+        conn.execute("ROLLBACK")
+
+
+@contextlib.contextmanager
+def read_snapshot(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
+    """Every read inside sees one state of the file, even while another process commits.
+
+    A report reads plans, progress and problems in several queries; without this an import
+    committing between two of them could mix two months.  In WAL a read transaction never
+    blocks writers and is never blocked by them.
+    """
+    conn = db.conn
+    if conn.in_transaction:
+        yield db
+        return
+    conn.execute("BEGIN")
+    try:
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()  # the snapshot starts here
+        yield db
+    finally:
+        _rollback(conn)
 
 
 def current_actor(explicit: str | None = None) -> str:
