@@ -151,7 +151,7 @@ def test_january_template_lets_the_township_give_the_new_years_plan(town, tmp_pa
 
 
 def test_only_current_projects_of_the_township_are_listed(town, tmp_path):
-    town("project", "update", "城关镇老旧小区改造项目", "--stage", "竣工")
+    town("project", "complete", "城关镇老旧小区改造项目", "--on", "2026-12-20")
     town("unit", "add", "西川镇", "--kind", "township")
     out = tmp_path / "t.xlsx"
     assert town.json("template", "--township", "城关镇", "--period", "2027-03", "--out", out)["projects"] == 2
