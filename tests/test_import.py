@@ -376,13 +376,13 @@ def test_totals_other_than_the_sum_of_their_rows_are_named_and_partial_rows_are_
             ["小计", None, 300, 150],
             [1, "甲项目", 100, 50], [2, "乙项目", 200, 100],
             ["其中：省级重点项目", None, 100, 50],
-            ["二、续建项目", None, 999, 1],
+            ["二、前期项目", None, 999, 1],
             [3, "丙项目", 400, 200],
             ["合计", None, 700, 350]]
     got = import_json(town, write_sheet(tmp_path / "a.xlsx", rows))["files"][0]
     assert got["rows"] == 3
     assert len(got["warnings"]) == 2, got["warnings"]
-    assert all("第8行" in w and "二、续建项目" in w for w in got["warnings"])
+    assert all("第8行" in w and "二、前期项目" in w for w in got["warnings"])
     assert "999" in got["warnings"][0] and "400" in got["warnings"][0]
 
 
@@ -545,3 +545,30 @@ def test_parse_started_knows_the_1904_date_system():
 
     got = parse_started(45000, dt.date(2026, 10, 31), 2026, epoch1904=True)
     assert got.value == excel_serial_to_date(45000, True)
+
+
+# ---------------------------------------------------------------- entering the annual plan
+
+
+def test_a_reserve_project_in_the_sheet_enters_the_plan_through_the_lifecycle(town, tmp_path):
+    town("reserve", "add", "--name", "城关镇储备甲项目", "--township", "城关镇", "--stage", "正在开展前期",
+         "--total-investment", "900", "--on", "2026-03-01")
+    assert [p["name"] for p in town.json("reserve", "list")] == ["城关镇储备甲项目"]
+    path = township_sheet(tmp_path / "a.xlsx", [[None, "城关镇储备甲项目", "新开工", 900, 300, 20, None, None]])
+    got = import_json(town, path)["files"][0]
+    assert (got["created"], got["updated"]) == (0, 1)
+    assert town.json("reserve", "list") == []  # out of the reserve
+    (project,) = town.json("project", "list", "--year", "2026")
+    assert (project["stage"], project["annual_plan"], project["ytd_completed"]) == ("新开工", 300, 20)
+
+
+def test_a_completed_project_cannot_enter_a_new_years_plan_from_a_sheet(town, tmp_path):
+    import_json(town, township_sheet(tmp_path / "a.xlsx", [[None, "城关镇甲项目", "续建", 100, 50, 10, None, None],
+                                                            [None, "城关镇乙项目", "续建", 100, 50, 10, None, None]]))
+    town("project", "update", "城关镇甲项目", "--actual-start", "2025-05-01")
+    town("project", "complete", "城关镇甲项目", "--on", "2026-12-20")
+    january = write_sheet(tmp_path / "b.xlsx", [["城关镇2027年1月重点项目推进情况表"], ["项目名称", "年度计划", "1月完成投资"],
+                                                ["城关镇甲项目", 80, 5], ["城关镇乙项目", 80, 5]])
+    (error,) = import_json(town, january, expect=1)["files"][0]["errors"]
+    assert (error["row"], error["column"], error["value"]) == (3, "年度计划", "80.00")
+    assert "已竣工并销号，不能列入2027年度计划" in error["message"]

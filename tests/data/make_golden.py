@@ -59,6 +59,27 @@ def write_xlsx(path: Path, sheets: list[dict]) -> None:
             ws.sheet_state = "hidden"
     wb.properties.created = wb.properties.modified = FIXED
     wb.save(path)
+    _fix_zip_times(path)
+
+
+def _fix_zip_times(path: Path) -> None:
+    """Rewrite the zip with fixed member times and a fixed modified date (openpyxl stamps the
+    time of saving), so rerunning the script changes no byte."""
+    import zipfile
+
+    import re
+
+    with zipfile.ZipFile(path) as source:
+        members = [(info, source.read(info)) for info in source.infolist()]
+    stamp = FIXED.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+    members = [(info, re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>" + stamp, data)
+                if info.filename == "docProps/core.xml" else data) for info, data in members]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+        for info, data in members:
+            fixed = zipfile.ZipInfo(info.filename, date_time=(2026, 11, 1, 9, 0, 0))
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            fixed.external_attr = info.external_attr
+            target.writestr(fixed, data)
 
 
 def write_csv(path: Path, rows: list[list], encoding: str) -> None:
@@ -258,7 +279,8 @@ case("sections_nature",
          ["三、前期项目"],
          [4, "城关镇物流园项目", 5000, 100, 20],
      ])]},
-     [step("sections_nature.xlsx", S("城关镇", "2026-10", 4, 4))],
+     [step("sections_nature.xlsx", S("城关镇", "2026-10", 4, 4),
+           warnings=[["第9行", "城关镇第二小学建设项目", "按续建列入2026年度计划", "实际开工时间"]])],
      [P("城关镇", "城关镇智慧停车场项目", None, "新开工", 1000, 500, 200, stage="新开工"),
       P("城关镇", "城关镇消防站建设项目", None, "新开工", 2000, 800, 300, stage="新开工"),
       P("城关镇", "城关镇第二小学建设项目", None, "续建", 3000, 1000, 900, stage="续建"),
@@ -281,7 +303,8 @@ case("totals_checked",
          ["合计", None, 4400, 1800, 1000],
      ])]},
      [step("totals_checked.xlsx", S("东塬镇", "2026-10", 3, 3),
-           warnings=[["第12行", "合计", "总投资", "4400", "4300"]])],
+           warnings=[["第12行", "合计", "总投资", "4400", "4300"],
+                     ["第10行", "东塬镇敬老院改造项目", "按续建列入2026年度计划"]])],
      [P("东塬镇", "东塬镇光伏发电项目", None, "新开工", 1000, 500, 200),
       P("东塬镇", "东塬镇污水处理站项目", None, "新开工", 2000, 800, 300),
       P("东塬镇", "东塬镇敬老院改造项目", None, "续建", 1300, 500, 500)])

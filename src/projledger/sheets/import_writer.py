@@ -36,10 +36,11 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from projledger.errors import ProjledgerError
+from projledger.projects import NATURES
 from projledger.money import from_db
 from projledger.text import normalize_name, squash
 
-__all__ = ["ImportWriter", "insert_rows"]
+__all__ = ["ImportWriter", "insert_rows", "row_columns"]
 
 PROJECT_COLUMNS = ("id", "code", "name", "name_key", "township_id", "department_id", "owner", "stage",
                    "nature", "industry", "industrial", "total_investment", "planned_start",
@@ -123,6 +124,15 @@ class ImportWriter:
         self.settings = ledger.settings()
         self.units = units
         self._calendar = None
+        self._lifecycle = None
+
+    @property
+    def lifecycle(self):
+        if self._lifecycle is None:
+            from projledger.lifecycle import Lifecycle
+
+            self._lifecycle = Lifecycle(self.db)
+        return self._lifecycle
 
     @property
     def calendar(self):
@@ -139,6 +149,9 @@ class ImportWriter:
         if result.errors:
             return
         self._load_children(parsed, known, [p["id"] for p in matches if p is not None])
+        self._check_adoptions(parsed, known, matches, result)
+        if result.errors:
+            return
         try:
             with self.db.atomic():
                 counts = _FileWrite(self, writer, parsed, known, result).run(matches)
@@ -183,6 +196,22 @@ class ImportWriter:
                 "reported_on": reported, "source": source}
         for pid, key in _select(self.db, "SELECT project_id, text_key FROM problems WHERE project_id IN ({})", ids):
             known.problem_keys.setdefault(pid, set()).add(key)
+
+    def _check_adoptions(self, parsed, known: _Ledger, matches: list, result) -> None:
+        """A ledger project entering the year's plan passes the lifecycle's checks, as with
+        ``plan set`` (not 竣工/终止/退库; 续建 only when it started before the year)."""
+        from projledger.sheets.township_import import RowError
+
+        year = int(parsed.period[:4])
+        for row, project in zip(parsed.rows, matches):
+            if project is None or row.annual_plan is None or project["id"] in known.plans:
+                continue
+            probe = _as_project({**project, **row_columns(row, project)})
+            try:
+                self.lifecycle.check_adopt(probe, year, row.nature)
+            except ProjledgerError as exc:
+                result.errors.append(RowError(parsed.sheet, row.row, parsed.headers.get("annual_plan"),
+                                              str(row.annual_plan), exc.message))
 
     # -- matching --------------------------------------------------------------------
     def _match(self, parsed, known: _Ledger, result) -> list[dict | None]:
@@ -231,6 +260,7 @@ class _FileWrite:
         self.reported = parsed.report_date.isoformat() if parsed.report_date else None
         self.new: dict[str, list[dict]] = {"projects": [], "annual_plans": [], "progress": [], "problems": []}
         self._next_ids: dict[str, int] = {}
+        self.created: set[int] = set()
         self._problem_base: dict | None = None
 
     def _next_id(self, table: str) -> int:
@@ -265,33 +295,24 @@ class _FileWrite:
                         project_ids=[r["project_id"] for r in new[table]])
 
     # -- projects ----------------------------------------------------------------------
-    def _columns(self, row, project: dict | None) -> dict:
-        columns = {"name": row.name, "township_id": row.township_id}
-        optional = {"code": row.code, "department_id": row.department_id, "owner": row.owner,
-                    "nature": row.nature, "industry": row.industry, "leader": row.leader, "note": row.note}
-        columns.update({k: v for k, v in optional.items() if v is not None})
-        if row.total_investment is not None:
-            columns["total_investment"] = _cents(row.total_investment)
-        if row.planned_start is not None:
-            columns["planned_start"] = row.planned_start.isoformat()
-            columns["planned_start_precision"] = row.planned_start_precision
-        # 已开工 only estimates a start: it never replaces a start already known (estimated or not),
-        # so September's estimate is not pushed to October's last day by the next sheet.
-        if row.actual_start is not None and not (row.actual_start_estimated and project and project["actual_start"]):
-            columns["actual_start"] = row.actual_start.isoformat()
-            columns["actual_start_estimated"] = int(row.actual_start_estimated)
-        return columns
-
     def _create(self, row) -> dict:
-        columns = self._columns(row, None)
-        stage = row.nature or ("前期" if row.annual_plan is not None else "谋划")
-        record = {"stage": stage, **columns, "name_key": normalize_name(row.name),
+        columns = row_columns(row, None)
+        record = {"stage": row.nature or "谋划", **columns, "name_key": normalize_name(row.name),
                   "created_at": self.now, "updated_at": self.now, "id": self._next_id("projects")}
+        if row.annual_plan is not None:  # in the year's plan: the stage is the year's nature
+            if row.nature is None:
+                from projledger.lifecycle import default_nature
+
+                record["stage"] = default_nature(_as_project(record), self.year)
+            started = row.actual_start is not None and row.actual_start.year < self.year
+            if record["stage"] == "续建" and not started:
+                self._warn(row, f"按续建列入{self.year}年度计划，但没有{self.year}年以前的实际开工时间，请补填")
+        self.created.add(record["id"])
         self.new["projects"].append(record)
         return record  # read with .get: the columns the row did not give are NULL / defaults
 
     def _update(self, row, project: dict) -> bool:
-        columns = self._columns(row, project)
+        columns = row_columns(row, project)
         diff = {c: v for c, v in columns.items() if project.get(c) != v}
         if not diff:
             return False
@@ -307,11 +328,13 @@ class _FileWrite:
             return False
         pid = project["id"]
         existing = self.known.plans.get(pid)
+        if existing is None and pid not in self.created:
+            return self._adopt(row, project)
         values: dict = {"investment": _cents(row.annual_plan)}
         if row.nature is not None:
             values["nature"] = row.nature
         elif existing is None:
-            values["nature"] = project.get("nature")
+            values["nature"] = project["stage"] if project["stage"] in NATURES else None
         if row.planned_start is not None:
             values["planned_start"] = row.planned_start.isoformat()
             values["planned_start_precision"] = row.planned_start_precision
@@ -323,6 +346,23 @@ class _FileWrite:
             self.known.plans[pid] = dict(values)
             return True
         return self._changed("annual_plans", {"project_id": pid, "year": self.year}, existing, values, pid)
+
+    def _adopt(self, row, project: dict) -> bool:
+        """A ledger project enters the year's plan the way ``plan set`` does it: through
+        :meth:`projledger.lifecycle.Lifecycle.adopt` (out of the reserve, stage = the year's
+        nature, the transition logged); checked beforehand by ``_check_adoptions``."""
+        lifecycle = self.owner.lifecycle
+        on = self.parsed.report_date or dt.date.today()
+        lifecycle.adopt(self.writer, _as_project(project), self.year, investment=row.annual_plan,
+                        nature=row.nature, on=on)
+        pid = project["id"]
+        project["stage"] = self.db.execute("SELECT stage FROM projects WHERE id = ?", [pid]).fetchone()[0]
+        investment, nature, planned, precision = self.db.execute(
+            "SELECT investment, nature, planned_start, planned_start_precision FROM annual_plans"
+            " WHERE project_id = ? AND year = ?", [pid, self.year]).fetchone()
+        self.known.plans[pid] = {"investment": investment, "nature": nature, "planned_start": planned,
+                                 "planned_start_precision": precision}
+        return True
 
     def _changed(self, table: str, key: dict, existing: dict, values: dict, pid: int) -> bool:
         diff = {k: v for k, v in values.items() if existing.get(k) != v}
@@ -399,6 +439,25 @@ class _FileWrite:
         self._problem_base = {k: v for k, v in new.row().items()
                               if k not in ("project_id", "text", "text_key", "lead_unit_id")}
         return self._problem_base
+
+
+def row_columns(row, project: dict | None) -> dict:
+    """The project columns a sheet row gives (what it leaves blank is not touched)."""
+    columns = {"name": row.name, "township_id": row.township_id}
+    optional = {"code": row.code, "department_id": row.department_id, "owner": row.owner,
+                "nature": row.nature, "industry": row.industry, "leader": row.leader, "note": row.note}
+    columns.update({k: v for k, v in optional.items() if v is not None})
+    if row.total_investment is not None:
+        columns["total_investment"] = _cents(row.total_investment)
+    if row.planned_start is not None:
+        columns["planned_start"] = row.planned_start.isoformat()
+        columns["planned_start_precision"] = row.planned_start_precision
+    # 已开工 only estimates a start: it never replaces a start already known (estimated or not),
+    # so September's estimate is not pushed to October's last day by the next sheet.
+    if row.actual_start is not None and not (row.actual_start_estimated and project and project.get("actual_start")):
+        columns["actual_start"] = row.actual_start.isoformat()
+        columns["actual_start_estimated"] = int(row.actual_start_estimated)
+    return columns
 
 
 def _as_project(values: dict):
