@@ -572,3 +572,10 @@ def test_a_completed_project_cannot_enter_a_new_years_plan_from_a_sheet(town, tm
     (error,) = import_json(town, january, expect=1)["files"][0]["errors"]
     assert (error["row"], error["column"], error["value"]) == (3, "年度计划", "80.00")
     assert "已竣工并销号，不能列入2027年度计划" in error["message"]
+
+
+def test_progress_text_without_figures_is_said_once(town, tmp_path):
+    rows = [["城关镇2026年10月重点项目推进情况表"], ["项目名称", "年度计划", "1-10月完成投资", "形象进度"],
+            ["甲项目", 100, None, "主体施工"], ["乙项目", 100, 30, "基础施工"], ["丙项目", 100, None, "前期手续"]]
+    got = import_json(town, write_sheet(tmp_path / "a.xlsx", rows))["files"][0]
+    assert got["warnings"] == ["第3、5行只有形象进度、没有完成投资，形象进度未记入进度台账"]

@@ -284,6 +284,11 @@ class _FileWrite:
             counts[outcome] += 1
             counts["problems_added"] += added
         self._flush()
+        unrecorded = [r.row for r in self.parsed.rows
+                      if r.progress and r.ytd_completed is None and r.month_completed is None]
+        if unrecorded:
+            rows = "、".join(map(str, unrecorded[:10])) + ("等" if len(unrecorded) > 10 else "")
+            self.result.warnings.append(f"第{rows}行只有形象进度、没有完成投资，形象进度未记入进度台账")
         return counts
 
     def _flush(self) -> None:
