@@ -104,6 +104,7 @@ def test_golden(town, expected_path):
 def _check_projects(cli, expected):
     listed = cli.json("project", "list", "--year", str(expected["year"]))
     by_key = {(p["township"], p["name"]): p for p in listed}
+    assert len(listed) == len(by_key) == len(expected["projects"])
     assert sorted(by_key) == sorted((p["township"], p["name"]) for p in expected["projects"])
     for want in expected["projects"]:
         got = by_key[(want["township"], want["name"])]
@@ -112,8 +113,8 @@ def _check_projects(cli, expected):
 
 def _check_problems(cli, expected):
     listed = cli.json("problem", "list")
-    assert len(listed) == len(expected)
     by_key = {(p["project_name"], p["text"]): p for p in listed}
+    assert len(listed) == len(by_key) == len(expected)
     for want in expected:
         got = by_key[(want["project_name"], want["text"])]
         assert {k: got[k] for k in want} == want

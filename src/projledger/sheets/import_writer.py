@@ -228,7 +228,7 @@ class ImportWriter:
                 problem, column = (f"该代码已属于{owner.name if owner else '其他乡镇'}的项目“{project['name']}”，"
                                    "不能由本乡镇的报表更新"), "code"
             elif project is None:
-                project = known.by_name.get((row.township_id, normalize_name(row.name)))
+                project = known.by_name.get((row.township_id, row.name_key))
                 if project is not None and row.code and project["code"] and project["code"] != row.code:
                     problem, column = (f"本乡镇同名项目在台账中的代码是“{project['code']}”，与本行代码不一致；"
                                        "请核对代码，或先用 projledger project update 更正台账"), "code"
@@ -302,7 +302,7 @@ class _FileWrite:
     # -- projects ----------------------------------------------------------------------
     def _create(self, row) -> dict:
         columns = row_columns(row, None)
-        record = {"stage": row.nature or "谋划", **columns, "name_key": normalize_name(row.name),
+        record = {"stage": row.nature or "谋划", **columns, "name_key": row.name_key,
                   "created_at": self.now, "updated_at": self.now, "id": self._next_id("projects")}
         if row.annual_plan is not None:  # in the year's plan: the stage is the year's nature
             if row.nature is None:

@@ -94,6 +94,7 @@ class ImportedRow(BaseModel):
 
     row: int
     name: str = Field(min_length=1)
+    name_key: str = Field(min_length=1)  # normalize_name(name): what matching compares
     code: str | None = None
     township_id: int
     department_id: int | None = None
@@ -340,7 +341,7 @@ class _RowReader:
     def _read_row(self, cells: list, excel_row: int) -> None:
         values, errors = self._parse_cells(cells, excel_row)
         name = values.get("name")
-        if name is not None and _BLANK_NOTE.match(squash(name)):
+        if name is not None and ("空" in name or "以下" in name) and _BLANK_NOTE.match(squash(name)):
             name = None
         if name is None:
             seq = self.layout.seq_index
@@ -354,14 +355,15 @@ class _RowReader:
         if township_id is None and not errors:
             errors.append(RowError(self.sheet.name, excel_row, self.headers.get("township"), None,
                                    "所在乡镇为空，且无法从表头识别乡镇（可用 --township 指定）"))
-        if name is not None:
-            self._check_duplicate(excel_row, values.get("code"), name, township_id, errors)
+        key = normalize_name(name) if name is not None else None
+        if key is not None:
+            self._check_duplicate(excel_row, values.get("code"), name, key, township_id, errors)
         if errors:
             self.parsed.errors.extend(errors)
             return
-        self._accept(values, excel_row, name, township_id)
+        self._accept(values, excel_row, name, key, township_id)
 
-    def _accept(self, values: dict, excel_row: int, name: str, township_id: int) -> None:
+    def _accept(self, values: dict, excel_row: int, name: str, name_key: str, township_id: int) -> None:
         warnings = self.parsed.warnings
         money = {}
         for key in MONEY_FIELDS:
@@ -376,7 +378,7 @@ class _RowReader:
                 warnings.extend(f"第{excel_row}行“{self.headers[key]}”：{w}" for w in parsed.warnings)
         self.totals.add_project(self.section, money)
         self.parsed.rows.append(ImportedRow(
-            row=excel_row, name=name, code=values.get("code"), township_id=township_id,
+            row=excel_row, name=name, name_key=name_key, code=values.get("code"), township_id=township_id,
             department_id=values.get("department"), nature=values.get("nature") or self.section_nature,
             total_investment=money.get("total_investment"), annual_plan=money.get("annual_plan"),
             ytd_completed=money.get("ytd_completed"), month_completed=money.get("month_completed"),
@@ -388,14 +390,14 @@ class _RowReader:
             **{key: values.get(key) for key in TEXT_FIELDS},
         ))
 
-    def _check_duplicate(self, excel_row: int, code: str | None, name: str, township_id,
+    def _check_duplicate(self, excel_row: int, code: str | None, name: str, name_key: str, township_id,
                          errors: list[RowError]) -> None:
         if code:
             if code in self.seen_codes:
                 errors.append(RowError(self.sheet.name, excel_row, self.headers.get("code"), code,
                                        f"项目代码与第{self.seen_codes[code]}行重复"))
             self.seen_codes.setdefault(code, excel_row)
-        key = (township_id, normalize_name(name))
+        key = (township_id, name_key)
         if key in self.seen_names:
             errors.append(RowError(self.sheet.name, excel_row, self.headers.get("name"), name,
                                    f"项目名称与第{self.seen_names[key]}行重复"))
