@@ -8,8 +8,10 @@ that read cleanly and applies each file inside the caller's transaction, under a
    match — the year's annual plans, the year's progress records and the problem texts.
 2. **Match** every row (SPEC §4): by code; else by normalised name within the township;
    else a new project.  A code belonging to another township's project, a code that
-   contradicts the same-named project's code, or two rows landing on one project are
-   conflicts; the file is rejected with *all* of them listed and nothing written.
+   contradicts the same-named project's code, two rows landing on one project, or a ledger
+   project that may not enter the year's plan (:meth:`Lifecycle.check_adopt
+   <projledger.lifecycle.Lifecycle.check_adopt>`: 竣工/终止/退库, 续建 without an earlier
+   start) are conflicts; the file is rejected with *all* of them listed and nothing written.
 3. **Compare and write.**  Values are compared with the loaded rows first, so unchanged
    rows cost no statement at all and a re-import writes nothing (and audits nothing).
    Changed rows go through ``AuditedWriter.update``; new rows (projects, plans, progress,
@@ -17,8 +19,11 @@ that read cleanly and applies each file inside the caller's transaction, under a
    ``executemany`` — the same data and audit rows ``AuditedWriter.insert`` writes one by one
    (see :func:`insert_rows`), since per-row inserts dominate a 50,000-row import.
 
-The semantics follow the domain stores: :meth:`projledger.plans.Plans.set` (nature and
-planned start default from the project when the plan is new),
+The semantics follow the domain stores: a ledger project entering the year's plan goes
+through :meth:`projledger.lifecycle.Lifecycle.adopt` exactly as ``plan set`` does (out of the
+reserve, stage = the year's nature, the transition logged); a project the sheet creates gets
+the year's nature as its stage (the lifecycle's default when the sheet gives none);
+:meth:`projledger.plans.Plans.set` (nature and planned start default from the project),
 :meth:`projledger.progress.ProgressLog.log` (year-to-date derived from the previous record
 of the year when only this month's figure is given) and
 :func:`projledger.problems.record_imported` (a text equal after squash to one already on
@@ -36,8 +41,8 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from projledger.errors import ProjledgerError
-from projledger.projects import NATURES
 from projledger.money import from_db
+from projledger.projects import NATURES
 from projledger.text import normalize_name, squash
 
 __all__ = ["ImportWriter", "insert_rows", "row_columns"]
