@@ -284,3 +284,36 @@ def test_evaluation_thresholds_come_from_settings(county):
     assert county.json("config", "show")["evaluation.key_output_per_mu"] == 100
     result = county("config", "set", "evaluation.priority_output_per_mu", "50", expect=1)
     assert "优先扶持的标准不能比重点扶持宽" in result.stderr
+
+
+def test_m002_moves_an_m001_audit_trail_into_change_sets(tmp_path):
+    """A ledger made before change sets keeps its history through the migration."""
+    from projledger.store.db import connect
+    from projledger.store.migrations import core
+
+    path = tmp_path / "old.db"
+    db = connect(path, create=True)
+    core.migrations.apply(db, stop_before="m002_audit_change_sets")
+    db.execute("INSERT INTO units (id, name, name_key, kind, created_at) VALUES (1, '城关镇', '城关镇', 'township', 'x')")
+    db.execute("INSERT INTO projects (id, name, name_key, township_id, stage, created_at, updated_at)"
+               " VALUES (1, '甲', '甲', 1, '谋划', 'x', 'x')")
+    for n, command in enumerate(["projledger project add --name 甲", "projledger project update 1 --leader 张三",
+                                 "projledger project update 1 --leader 张三"], start=1):
+        db.execute("INSERT INTO audit (at, actor, command, table_name, row_key, project_id, action, before, after)"
+                   " VALUES (?, '王科长', ?, 'projects', 'id=1', 1, ?, NULL, '{}')",
+                   [f"2026-11-0{n}T09:00:00+08:00", command, "insert" if n == 1 else "update"])
+    db.close()
+    ledger = Ledger.open(path)
+    history = audit_rows_of(ledger, 1)
+    ledger.close()
+    assert [(h["at"][:10], h["actor"], h["command"]) for h in history] == [
+        ("2026-11-01", "王科长", "projledger project add --name 甲"),
+        ("2026-11-02", "王科长", "projledger project update 1 --leader 张三"),
+        ("2026-11-03", "王科长", "projledger project update 1 --leader 张三")]
+    assert rows(path, "SELECT COUNT(*) FROM audit_commands")[0][0] == 3
+
+
+def audit_rows_of(ledger, project_id):
+    from projledger.store import audit_rows
+
+    return audit_rows(ledger.db, project_id)

@@ -19,7 +19,7 @@ import typer
 from projledger.cli.common import console, emit_json, err_console, is_terminal, open_ledger
 from projledger.dates import parse_iso_date, parse_period
 
-__all__ = ["import_command", "register", "audit_command", "SHOWN_WARNINGS"]
+__all__ = ["import_command", "register", "SHOWN_WARNINGS"]
 
 SHOWN_WARNINGS = 20
 
@@ -41,7 +41,6 @@ def import_command(
                             report_date=parse_iso_date(date, "--date"), dry_run=dry_run,
                             synonyms_path=headers)
     with open_ledger(ctx) as ledger:
-        ledger.command = audit_command(ledger.command, files)
         results = _run_with_progress(ledger, files, options)
     if as_json:
         emit_json({"committed": all(r.committed for r in results), "files": [r.to_json() for r in results]})
@@ -49,36 +48,6 @@ def import_command(
         _print_results(results, dry_run)
     if not all(r.accepted for r in results):
         raise typer.Exit(1)
-
-
-def audit_command(command: str, files: list[Path], keep: int = 3) -> str:
-    """The command line for the audit trail, with a long list of files shortened.
-
-    Every audit row of the import carries the command line; 200 township files would put
-    the same 8 KB into each of tens of thousands of rows.  The first ``keep`` files, the
-    last one and the count are enough to tell which command it was (each progress record
-    also names its source file).
-    """
-    import shlex
-
-    if len(files) <= keep + 2:
-        return command
-    try:
-        tokens = shlex.split(command)
-    except ValueError:
-        return command
-    names = {str(f) for f in files}
-    positions = [i for i, token in enumerate(tokens) if token in names]
-    if len(positions) <= keep + 2:
-        return command
-    dropped = set(positions[keep:-1])
-    shortened = []
-    for i, token in enumerate(tokens):
-        if i == positions[keep]:
-            shortened.append(f"…（共{len(positions)}个文件）")
-        if i not in dropped:
-            shortened.append(token)
-    return shlex.join(shortened)
 
 
 def _run_with_progress(ledger, files: list[Path], options):

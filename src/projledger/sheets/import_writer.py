@@ -34,7 +34,6 @@ else the project's; deadlines counted in working days from the reported date).
 from __future__ import annotations
 
 import datetime as dt
-import json
 import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -52,9 +51,6 @@ PROJECT_COLUMNS = ("id", "code", "name", "name_key", "township_id", "department_
                    "planned_start_precision", "actual_start", "actual_start_estimated", "completed_on",
                    "leader", "note")
 _CHUNK = 500
-_JSON = json.JSONEncoder(ensure_ascii=False)  # what json.dumps(..., ensure_ascii=False) builds per call
-_AUDIT_SQL = ("INSERT INTO audit (at, actor, command, table_name, row_key, project_id, action, before, after)"
-              " VALUES (?, ?, ?, ?, ?, ?, 'insert', NULL, ?)")
 
 
 def _cents(amount: Decimal | None) -> int | None:
@@ -83,31 +79,10 @@ def insert_rows(writer, table: str, rows: list[dict], *, key_columns: tuple[str,
     """Insert many rows with their audit records, as ``writer.insert`` would one by one.
 
     Each row must carry its key columns (ids are assigned by the caller, inside the write
-    transaction, so nobody else can take them).  Uses ``writer.insert_many`` when the
-    AuditedWriter offers it; otherwise two ``executemany`` calls writing exactly the data
-    and audit rows ``AuditedWriter.insert`` writes.
+    transaction, so nobody else can take them).
     """
-    if not rows:
-        return
-    bulk = getattr(writer, "insert_many", None)
-    if bulk is not None:
-        bulk(table, rows, key_columns=key_columns, project_ids=project_ids)
-        return
-    conn = writer.db.conn
-    if not conn.in_transaction:
-        raise RuntimeError("audited writes must run inside Ledger.transaction()")
-    groups: dict[tuple[str, ...], list[dict]] = {}
-    for row in rows:
-        groups.setdefault(tuple(row), []).append(row)
-    for columns, group in groups.items():
-        conn.executemany(
-            f"INSERT INTO [{table}] ({', '.join(f'[{c}]' for c in columns)})"
-            f" VALUES ({', '.join('?' * len(columns))})",
-            [tuple(row.values()) for row in group])
-    key_text = ",".join(f"{k}={{{k}}}" for k in key_columns).format_map  # "id={id}" as audit writes it
-    at, actor, command, encode = writer.at, writer.actor, writer.command, _JSON.encode
-    conn.executemany(_AUDIT_SQL, [(at, actor, command, table, key_text(row), project_id, encode(row))
-                                  for row, project_id in zip(rows, project_ids)])
+    if rows:
+        writer.insert_many(table, rows, key_columns=key_columns, project_ids=project_ids)
 
 
 @dataclass

@@ -1,9 +1,11 @@
 """The audit trail (全程留痕、过往可溯).
 
 Every insert, update and delete a command makes goes through :class:`AuditedWriter`, which
-writes the row change and one ``audit`` row with who, when, which command line, which table
-and key, and the row before and after (JSON).  Updates that change nothing write nothing, so
-re-importing the same sheet leaves no trace and changes nothing.
+writes the row change and one ``audit_changes`` row with the table and key and the row before
+and after (JSON).  Who, when and which command line are written once per command, in
+``audit_commands``, the first time the command changes anything; the view ``audit`` joins
+the two.  Updates that change nothing write nothing, so re-importing the same sheet leaves no
+trace and changes nothing.
 """
 
 from __future__ import annotations
@@ -16,6 +18,9 @@ from typing import Any
 import sqlite_utils
 
 __all__ = ["AuditedWriter", "audit_rows"]
+
+
+_JSON = json.JSONEncoder(ensure_ascii=False)
 
 
 def _now() -> str:
@@ -39,14 +44,24 @@ class AuditedWriter:
         self.actor = actor
         self.command = command
         self.at = _now()
+        self._command_id: int | None = None
+
+    @property
+    def command_id(self) -> int:
+        """This command's ``audit_commands`` row, written with its first change."""
+        if self._command_id is None:
+            cursor = self.db.execute("INSERT INTO audit_commands (at, actor, command) VALUES (?, ?, ?)",
+                                     [self.at, self.actor, self.command])
+            self._command_id = cursor.lastrowid
+        return self._command_id
 
     def _record(self, table: str, key: Mapping[str, Any], action: str,
                 before: dict | None, after: dict | None, project_id: int | None) -> None:
         self.db.execute(
-            "INSERT INTO audit (at, actor, command, table_name, row_key, project_id, action, before, after)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO audit_changes (command_id, table_name, row_key, project_id, action, before, after)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
             [
-                self.at, self.actor, self.command, table, _key_text(key), project_id, action,
+                self.command_id, table, _key_text(key), project_id, action,
                 json.dumps(before, ensure_ascii=False) if before is not None else None,
                 json.dumps(after, ensure_ascii=False) if after is not None else None,
             ],
@@ -83,6 +98,28 @@ class AuditedWriter:
             project_id = rowid
         self._record(table, key, "insert", None, stored, project_id)
         return rowid
+
+    def insert_many(self, table: str, rows: list[dict], *, key_columns: tuple[str, ...] = ("id",),
+                    project_ids: list[int | None]) -> None:
+        """Bulk :meth:`insert` (import): each row carries its key; one ``executemany`` per shape."""
+        self._check_tx()
+        if not rows:
+            return
+        conn = self.db.conn
+        shapes: dict[tuple[str, ...], list[dict]] = {}
+        for row in rows:
+            shapes.setdefault(tuple(row), []).append(row)
+        for columns, group in shapes.items():
+            conn.executemany(
+                f"INSERT INTO [{table}] ({', '.join(f'[{c}]' for c in columns)})"
+                f" VALUES ({', '.join('?' * len(columns))})",
+                [tuple(row.values()) for row in group])
+        command_id, encode = self.command_id, _JSON.encode
+        conn.executemany(
+            "INSERT INTO audit_changes (command_id, table_name, row_key, project_id, action, before, after)"
+            " VALUES (?, ?, ?, ?, 'insert', NULL, ?)",
+            [(command_id, table, _key_text({c: row.get(c) for c in key_columns}), project_id, encode(row))
+             for row, project_id in zip(rows, project_ids)])
 
     def update(self, table: str, key: Mapping[str, Any], changes: Mapping[str, Any], *,
                project_id: int | None = None, touch: Mapping[str, Any] | None = None) -> bool:

@@ -100,3 +100,44 @@ def m001_initial(db):
         CREATE INDEX idx_audit_project ON audit(project_id);
         """
     )
+
+
+@migrations()
+def m002_audit_change_sets(db):
+    # Why: m001 stored the whole command line on every audit row.  One import of 200 township
+    # files wrote the same 8 KB into tens of thousands of rows (1.5 GB of a 2 GB province-sized
+    # ledger).  Now each command is one row of ``audit_commands`` and its changes point to it;
+    # the view ``audit`` keeps the m001 shape for every reader.
+    db.executescript(
+        """
+        CREATE TABLE audit_commands (
+            id INTEGER PRIMARY KEY,
+            at TEXT NOT NULL,
+            actor TEXT NOT NULL,
+            command TEXT NOT NULL
+        );
+        CREATE TABLE audit_changes (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            command_id INTEGER NOT NULL REFERENCES audit_commands(id),
+            table_name TEXT NOT NULL,
+            row_key TEXT NOT NULL,
+            project_id INTEGER,
+            action TEXT NOT NULL CHECK (action IN ('insert','update','delete')),
+            before TEXT,
+            after TEXT
+        );
+        INSERT INTO audit_commands (at, actor, command)
+            SELECT at, actor, command FROM audit GROUP BY at, actor, command ORDER BY MIN(id);
+        INSERT INTO audit_changes (id, command_id, table_name, row_key, project_id, action, before, after)
+            SELECT a.id, c.id, a.table_name, a.row_key, a.project_id, a.action, a.before, a.after
+            FROM audit a JOIN audit_commands c ON c.at = a.at AND c.actor = a.actor AND c.command = a.command
+            ORDER BY a.id;
+        DROP TABLE audit;
+        CREATE INDEX idx_audit_changes_project ON audit_changes(project_id);
+        CREATE INDEX idx_audit_changes_command ON audit_changes(command_id);
+        CREATE VIEW audit AS
+            SELECT ch.id, co.at, co.actor, co.command, ch.table_name, ch.row_key, ch.project_id,
+                   ch.action, ch.before, ch.after
+            FROM audit_changes ch JOIN audit_commands co ON co.id = ch.command_id;
+        """
+    )
