@@ -247,6 +247,9 @@ def _read(parsed: ParsedFile, units: Units, options: ImportOptions, synonyms: di
         parsed.warnings.append("重复的列（只读取第一列，其余已忽略）：" + "、".join(layout.duplicate_headers))
     if not parsed.errors:
         _RowReader(parsed, layout, units).read_all()
+        if not parsed.rows and not parsed.errors:
+            parsed.warnings.append(f"工作表“{layout.sheet.name}”表头下没有项目行，本文件没有导入任何项目"
+                                   "（是否发来了空白模板？）")
 
 
 # ---------------------------------------------------------------- the rows

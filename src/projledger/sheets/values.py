@@ -360,7 +360,8 @@ _STARTED = frozenset({"已开工", "已开工建设", "已开", "是"})
 _NOT_STARTED = frozenset({"未开工", "未开", "否", "尚未开工", "暂未开工"})
 
 
-def parse_started(raw: object, period_end: date, period_year: int | None) -> ParsedDate:
+def parse_started(raw: object, period_end: date, period_year: int | None, *,
+                  epoch1904: bool = False) -> ParsedDate:
     """An actual-start cell: a date, ``已开工`` (→ period end, estimated) or ``未开工`` (None)."""
     if isinstance(raw, str):
         text = squash(raw).rstrip("。.")
@@ -368,7 +369,7 @@ def parse_started(raw: object, period_end: date, period_year: int | None) -> Par
             return ParsedDate(period_end, "day", ("“已开工”按期末日期估计开工时间",), estimated=True)
         if text in _NOT_STARTED:
             return ParsedDate(None, "day", ())
-    return parse_date(raw, period_year)
+    return parse_date(raw, period_year, epoch1904=epoch1904)
 
 
 # ---------------------------------------------------------------- nature
