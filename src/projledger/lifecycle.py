@@ -270,8 +270,12 @@ class Lifecycle:
                                       unit_id=unit_id, on=on, review_id=review_id)
 
     # -- annual plan ---------------------------------------------------------
-    def check_adopt(self, project: Project, year: int, nature: str | None) -> str:
-        """Raise if the project may not enter ``year``'s plan; returns the year's nature."""
+    def check_adopt(self, project: Project, year: int, nature: str | None, *, strict: bool = True) -> str:
+        """Raise if the project may not enter ``year``'s plan; returns the year's nature.
+
+        ``strict=False`` (``plan set``, typed by hand in any order) lets 续建 through before the
+        actual start date has been entered; ended projects are refused either way.
+        """
         check_year(year)
         label = f"项目“{project.label}”"
         if project.stage in ("竣工", "投产"):
@@ -283,15 +287,15 @@ class Lifecycle:
         if nature is not None and nature not in NATURES:
             return _refuse(f"建设性质“{nature}”无效，应为：{'、'.join(NATURES)}")
         chosen = nature or default_nature(project, year)
-        if chosen == "续建" and (project.actual_start is None or project.actual_start.year >= year) \
+        if strict and chosen == "续建" and (project.actual_start is None or project.actual_start.year >= year) \
                 and project.stage != "续建":
             return _refuse(f"{label}没有{year}年以前的实际开工日期，不能按续建列入{year}年度计划")
         return chosen
 
     def adopt(self, writer, project: Project, year: int, *, investment: Decimal | None,
-              nature: str | None, on: dt.date, event: str = "plan_adopt") -> str:
+              nature: str | None, on: dt.date, event: str = "plan_adopt", strict: bool = True) -> str:
         """列入年度计划: plan record, out of the reserve, stage = the year's nature."""
-        chosen = self.check_adopt(project, year, nature)
+        chosen = self.check_adopt(project, year, nature, strict=strict)
         outcome = self.plans.set(writer, project, year, investment=investment, nature=chosen)
         self.reserve.leave_all(writer, project, on, f"列入{year}年度计划")
         if chosen != project.stage:

@@ -6,7 +6,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from projledger.cli.common import console, emit_json, open_ledger, parse_amount
+from projledger.cli.common import console, emit_json, open_ledger, parse_amount, warn
 from projledger.dates import parse_iso_date, parse_period
 
 project_app = typer.Typer(help="项目（一项目一表）", no_args_is_help=True)
@@ -201,11 +201,12 @@ def plan_set(
         plans, lifecycle = Plans(ledger.db), Lifecycle(ledger.db)
         entering = plans.get(project.id, year) is None
         if entering:
-            lifecycle.check_adopt(project, year, nature)
+            lifecycle.check_adopt(project, year, nature, strict=False)
         with ledger.transaction() as writer:
             if entering and amount is not None:
                 # A new plan record is 列入年度计划: out of the reserve, stage follows the nature.
-                lifecycle.adopt(writer, project, year, investment=amount, nature=nature, on=dt.date.today())
+                lifecycle.adopt(writer, project, year, investment=amount, nature=nature, on=dt.date.today(),
+                                strict=False)
                 outcome = "created"
                 if start is not None:
                     plans.set(writer, Projects(ledger.db).get(str(project.id)), year, planned_start=start)
@@ -214,6 +215,8 @@ def plan_set(
                                     planned_start=start)
     words = {"created": "已列入", "updated": "已更新", "unchanged": "没有变化："}
     console().print(f"{words[outcome]}{year}年度计划：{project.label}", markup=False)
+    if nature == "续建" and (project.actual_start is None or project.actual_start.year >= year):
+        warn(f"项目“{project.label}”按续建列入{year}年度计划，但还没有{year}年以前的实际开工日期，请补录 --actual-start")
 
 
 @progress_app.command("log")
