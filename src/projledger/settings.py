@@ -218,7 +218,28 @@ def settings_json(settings: Settings) -> dict[str, Any]:
 
 
 def settings_schema() -> dict:
-    return Settings.model_json_schema()
+    """JSON Schema of the settings, stable across pydantic versions.
+
+    pydantic describes a Decimal as "number, or a string matching a regex" and that regex has
+    changed between releases; settings are numbers in ``config set``, so only the number
+    alternative is kept.
+    """
+    return _numbers_only(Settings.model_json_schema())
+
+
+def _numbers_only(node):
+    if isinstance(node, dict):
+        options = node.get("anyOf")
+        if isinstance(options, list) and any(o.get("type") == "number" for o in options) \
+                and all(o.get("type") in ("number", "string") for o in options):
+            number = next(o for o in options if o.get("type") == "number")
+            node = {**{k: v for k, v in node.items() if k != "anyOf"}, **number}
+            if isinstance(node.get("default"), str):
+                node["default"] = float(node["default"])
+        return {k: _numbers_only(v) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_numbers_only(v) for v in node]
+    return node
 
 
 if __name__ == "__main__":  # regenerate schemas/settings.schema.json
