@@ -58,6 +58,12 @@ def _isolated_env(monkeypatch, tmp_path):
     monkeypatch.chdir(tmp_path)
 
 
+@pytest.fixture(scope="session")
+def cli_for():
+    """``cli_for(path)``: a Cli bound to any ledger file, for module-scoped ledgers built once."""
+    return Cli
+
+
 @pytest.fixture
 def db_path(tmp_path) -> Path:
     return tmp_path / "ledger.db"

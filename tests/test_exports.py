@@ -40,27 +40,11 @@ def build(county):
     county("problem", "close", "2", "--on", "2026-09-10", "--resolution", "已拨付")
 
 
-def file_runner(path):
-    """A CLI runner bound to ``path`` for module-scoped set-up (the ``cli`` fixture is per test)."""
-    from typer.testing import CliRunner
-
-    from projledger.cli.main import app
-
-    runner = CliRunner()
-
-    def run(*args):
-        result = runner.invoke(app, ["--db", str(path), *map(str, args)], catch_exceptions=False)
-        assert result.exit_code == 0, (args, result.stdout, result.stderr)
-        return result
-
-    return run
-
-
 @pytest.fixture(scope="module")
-def ledger_file(tmp_path_factory):
+def ledger_file(tmp_path_factory, cli_for):
     """Built once (the conftest county plus the rows above); each test gets a copy."""
     path = tmp_path_factory.mktemp("exports") / "ledger.db"
-    runner = file_runner(path)
+    runner = cli_for(path)
     runner("init")
     for name, kind, aliases in (("城关镇", "township", ["城关"]), ("新城镇", "township", ["新城"]),
                                 ("县发改局", "department", ["发改局"]),

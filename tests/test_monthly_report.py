@@ -44,29 +44,13 @@ def build_county(cli):
     cli("problem", "add", CODES["丙镇"], "--text", "资金缺口", "--reported", "2025-03-25")
 
 
-def file_runner(path):
-    """A CLI runner bound to ``path`` for module-scoped set-up (the ``cli`` fixture is per test)."""
-    from typer.testing import CliRunner
-
-    from projledger.cli.main import app
-
-    runner = CliRunner()
-
-    def run(*args):
-        result = runner.invoke(app, ["--db", str(path), *map(str, args)], catch_exceptions=False)
-        assert result.exit_code == 0, (args, result.stdout, result.stderr)
-        return result
-
-    return run
-
-
 @pytest.fixture(scope="module")
-def county_file(tmp_path_factory):
+def county_file(tmp_path_factory, cli_for):
     """The county built once; each test works on its own copy of the file."""
     import sqlite3
 
     path = tmp_path_factory.mktemp("county") / "county.db"
-    runner = file_runner(path)
+    runner = cli_for(path)
     runner("init")
     build_county(runner)
     with sqlite3.connect(path) as conn:

@@ -73,27 +73,11 @@ def build_county(cli):
             cli("problem", "close", str(number), "--on", closed)
 
 
-def file_runner(path):
-    """A CLI runner bound to ``path`` for module-scoped set-up (the ``cli`` fixture is per test)."""
-    from typer.testing import CliRunner
-
-    from projledger.cli.main import app
-
-    runner = CliRunner()
-
-    def run(*args):
-        result = runner.invoke(app, ["--db", str(path), *map(str, args)], catch_exceptions=False)
-        assert result.exit_code == 0, (args, result.stdout, result.stderr)
-        return result
-
-    return run
-
-
 @pytest.fixture(scope="module")
-def county_file(tmp_path_factory):
+def county_file(tmp_path_factory, cli_for):
     """The county built once (about fifty CLI calls); each test gets its own copy."""
     path = tmp_path_factory.mktemp("county") / "county.db"
-    runner = file_runner(path)
+    runner = cli_for(path)
     runner("init")
     build_county(runner)
     import sqlite3
