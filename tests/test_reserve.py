@@ -455,3 +455,54 @@ def test_reserve_header_synonyms():
     assert "未来三年预计投资" in synonyms["next3_investment_yi"]
     assert looks_like_reserve({"name", "total_investment_yi", "source"})
     assert not looks_like_reserve({"name", "total_investment_yi", "progress"})
+
+
+# ------------------------------------------------------------------ reserve sheets through `import`
+
+def _reserve_sheet(path, rows, title="城关镇重大项目储备库（2026年）"):
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append([title])
+    sheet.append(["单位：亿元"])
+    sheet.append(["序号", "项目名称", "项目单位", "投资匡算（亿元）", "项目来源", "目前进展情况", "未来三年预计投资",
+                  "项目阶段", "是否产业类", "行业主管部门"])
+    for row in rows:
+        sheet.append(row)
+    workbook.save(path)
+    return path
+
+
+def test_reserve_sheet_is_recognised_by_its_headers_and_imported(county, tmp_path):
+    sheet = _reserve_sheet(tmp_path / "储备.xlsx", [
+        [1, "城关冷链物流中心", "某物流公司", 3.5, "招商引资", "编制可研", "2.8", "拟开展前期工作", "是", "县发改局"],
+        [2, "城关智慧农业园", "城关农投", "1.2亿元", "乡镇谋划", "选址", "1.0", "谋划", "否", "发改局"]])
+    summary = county.json("import", sheet)
+    assert summary["committed"] is True and summary["files"][0]["created"] == 2
+    listed = {p["name"]: p for p in county.json("reserve", "list")}
+    assert set(listed) == {"城关冷链物流中心", "城关智慧农业园"}
+    projects = {p["name"]: p for p in county.json("project", "list")}
+    assert projects["城关冷链物流中心"]["total_investment"] == 35000  # 3.5 亿元
+    assert projects["城关智慧农业园"]["stage"] == "谋划"
+    again = county.json("import", sheet)["files"][0]
+    assert (again["created"], again["updated"], again["unchanged"]) == (0, 0, 2)
+
+
+def test_reserve_sheet_with_a_started_project_is_rejected_whole(county, tmp_path):
+    sheet = _reserve_sheet(tmp_path / "储备.xlsx", [
+        [1, "城关冷链物流中心", "某物流公司", 3.5, "招商引资", "编制可研", "2.8", "拟开展前期工作", "是", "县发改局"],
+        [2, "城关老街改造", "城关镇政府", "abc", "自主谋划", None, None, "已开工", "否", "发改局"]])
+    result = county("import", sheet, "--kind", "reserve", expect=1)
+    assert "第5行“项目阶段”列" in result.stderr and "不储备已开工建设的项目" in result.stderr
+    assert "第5行“投资匡算（亿元）”列" in result.stderr
+    assert county.json("reserve", "list") == [] and county.json("project", "list") == []
+
+
+def test_kind_reserve_on_a_progress_sheet_is_a_clear_error(county, tmp_path):
+    path = tmp_path / "进度.csv"
+    path.write_text("城关镇2026年10月重点项目推进情况表\n项目名称,总投资,年度计划投资\n甲,100,50\n", encoding="utf-8")
+    result = county("import", path, "--kind", "reserve", expect=1)
+    assert "不像项目储备库表" in result.stderr and "进度.csv" in result.stderr
+    assert county.json("project", "list") == []
+    assert "--kind 应为" in county("import", path, "--kind", "x", expect=2).stderr

@@ -31,14 +31,19 @@ def import_command(
     period: Annotated[Optional[str], typer.Option("--period", help="报表期间 YYYY-MM（默认从标题或表头识别）")] = None,
     date: Annotated[Optional[str], typer.Option("--date", help="问题提出日期/填报日期 YYYY-MM-DD（默认取表中填报日期，再默认今天）")] = None,
     headers: Annotated[Optional[Path], typer.Option("--headers", help="补充的表头同义词 JSON 文件（格式同 schemas/header_synonyms.json）")] = None,
+    kind: Annotated[str, typer.Option("--kind", help="township（乡镇进度表）| reserve（项目储备库表）| auto（按表头识别，默认）")] = "auto",
     dry_run: Annotated[bool, typer.Option("--dry-run", help="只检查并报告将发生的变化，不写入")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="输出 JSON 汇总")] = False,
 ) -> None:
-    """导入乡镇报表：逐个文件完整校验，有错误的文件整体不导入并列出全部错误。"""
+    """导入乡镇报表（或项目储备库表）：逐个文件完整校验，有错误的文件整体不导入并列出全部错误。"""
+    from projledger.errors import UsageError
     from projledger.sheets.township_import import ImportOptions
 
+    if kind not in ("township", "reserve", "auto"):
+        raise UsageError(f"--kind 应为 township、reserve 或 auto，而不是“{kind}”")
+
     options = ImportOptions(township=township, period=parse_period(period, "--period") if period else None,
-                            report_date=parse_iso_date(date, "--date"), dry_run=dry_run,
+                            report_date=parse_iso_date(date, "--date"), dry_run=dry_run, kind=kind,
                             synonyms_path=headers)
     with open_ledger(ctx) as ledger:
         results = _run_with_progress(ledger, files, options)
@@ -69,7 +74,8 @@ def _print_results(results, dry_run: bool) -> None:
     prefix = "［试运行，未写入］" if dry_run else ""
     for r in results:
         if r.accepted:
-            out.print(f"{prefix}{r.path.name}：{r.township or '（按行识别乡镇）'} {r.period}，{r.rows}行，"
+            what = r.period or "项目储备库"  # a reserve sheet reports no period
+            out.print(f"{prefix}{r.path.name}：{r.township or '（按行识别乡镇）'} {what}，{r.rows}行，"
                       f"新增项目{r.created}个，更新{r.updated}个，无变化{r.unchanged}个，新增问题{r.problems_added}条",
                       markup=False)
         else:

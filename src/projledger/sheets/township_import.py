@@ -56,6 +56,7 @@ class ImportOptions:
     report_date: dt.date | None = None
     dry_run: bool = False
     synonyms_path: Path | None = None
+    kind: str = "auto"  # "township" | "reserve" | "auto" (a reserve header is recognised)
 
 
 @dataclass
@@ -452,24 +453,27 @@ def _import_files(ledger, paths, options: ImportOptions, progress) -> list[FileR
 
     units = Units(ledger.db)
     synonyms = layout_mod.load_synonyms(options.synonyms_path)
-    parsed_files = []
+    todo, reserve_todo, results = [], [], []
     for path in paths:
-        parsed_files.append(read_township_file(Path(path), units, options, synonyms))
+        parsed, reserve = _read_any(ledger, Path(path), units, options, synonyms)
+        result = _reserve_result(reserve) if reserve is not None else _result_of(parsed)
+        results.append(result)
+        if not result.errors:
+            (reserve_todo if reserve is not None else todo).append((reserve or parsed, result))
         if progress:
             progress(f"读取 {Path(path).name}")
-    results = [_result_of(p) for p in parsed_files]
-    todo = [(p, r) for p, r in zip(parsed_files, results) if not p.errors]
     todo.sort(key=lambda pair: pair[0].period or "9999-99")
-    for parsed, _ in zip(parsed_files, results):
-        if parsed.errors and progress:
-            progress(f"跳过 {parsed.path.name}")
-    if not todo:
+    if not todo and not reserve_todo:
         return results
     applier = ImportWriter(ledger, units)
     if sum(len(p.rows) for p, _ in todo) > 5000:
         ledger.db.execute("PRAGMA cache_size = -65536")  # 64 MB: a big sheet's inserts stay in memory
     try:
         with ledger.transaction() as writer:
+            for reserve, result in reserve_todo:  # the reserve first: a plan row may then adopt it
+                _apply_reserve(writer, ledger, reserve, result)
+                if progress:
+                    progress(f"写入 {reserve.path.name}")
             for parsed, result in todo:
                 applier.apply_file(writer, parsed, result)
                 if progress:
@@ -480,6 +484,42 @@ def _import_files(ledger, paths, options: ImportOptions, progress) -> list[FileR
         for result in results:
             result.committed = False
     return results
+
+
+def _read_any(ledger, path: Path, units: Units, options: ImportOptions, synonyms):
+    """(township ParsedFile, None) or (None, ReserveFile), by ``--kind`` or by the header."""
+    from projledger.sheets.reserve_sheet import read_reserve_file, reserve_layout
+
+    if options.kind != "township":
+        try:
+            sheets = read_workbook(path)
+            layout = reserve_layout(sheets, required=options.kind == "reserve")
+        except ProjledgerError as exc:
+            parsed = ParsedFile(path=path)
+            parsed.errors.append(RowError(None, None, None, None, exc.message))
+            return parsed, None
+        if layout is not None:
+            return None, read_reserve_file(ledger, path, layout, options.township)
+    return read_township_file(path, units, options, synonyms), None
+
+
+def _reserve_result(reserve) -> FileResult:
+    batch = reserve.batch
+    errors = [RowError(e.get("sheet") or reserve.sheet, e.get("row"), e.get("column"), e.get("value"),
+                       e["message"]) for e in batch.errors]
+    return FileResult(path=reserve.path, township=reserve.township, rows=batch.read,
+                      warnings=[*reserve.warnings, *batch.warnings], errors=errors)
+
+
+def _apply_reserve(writer, ledger, reserve, result: FileResult) -> None:
+    from projledger.sheets.reserve_sheet import apply_reserve_file
+
+    counts, error = apply_reserve_file(writer, ledger, reserve)
+    if error is not None:
+        result.errors.append(RowError(reserve.sheet, None, None, None, error))
+        return
+    result.committed = result.accepted = True
+    result.created, result.updated, result.unchanged = counts["created"], counts["updated"], counts["unchanged"]
 
 
 class _DryRun(Exception):
