@@ -26,8 +26,8 @@ The township import records problems with :func:`record_imported` inside its own
 text equal after :func:`projledger.text.squash` to a problem already recorded for the project
 (open or closed) is skipped, matching the ``UNIQUE(project_id, text_key)`` column.
 
-The working-day calendar comes from :func:`calendar_for` (``projledger.calendar.load_calendar``:
-chinese-calendar plus the ledger's ``calendar set`` days and imported notices).
+The working-day calendar comes from ``projledger.calendar.load_calendar``
+(chinese-calendar plus the ledger's ``calendar set`` days and imported notices).
 """
 
 from __future__ import annotations
@@ -45,7 +45,6 @@ __all__ = [
     "Escalation",
     "NewProblem",
     "ProblemStore",
-    "calendar_for",
     "record_imported",
     "choose",
     "STATUSES",
@@ -60,13 +59,6 @@ _SELECT = (
     " pr.code, pr.name, pr.township_id"
     " FROM problems p JOIN projects pr ON pr.id = p.project_id"
 )
-
-
-def calendar_for(db):
-    """The working-day calendar of this ledger: official data plus its local days and notices."""
-    from projledger.calendar import load_calendar
-
-    return load_calendar(db)
 
 
 def _date(text: str | None) -> dt.date | None:
@@ -218,7 +210,9 @@ class ProblemStore:
     @property
     def calendar(self):
         if self._calendar is None:
-            self._calendar = calendar_for(self.db)
+            from projledger.calendar import load_calendar
+
+            self._calendar = load_calendar(self.db)
         return self._calendar
 
     # -- reads ------------------------------------------------------------------

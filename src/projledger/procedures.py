@@ -45,19 +45,12 @@ from projledger.units import Units
 
 __all__ = [
     "MODES", "EXPIRY_NOTICE_DAYS", "CatalogItem", "Catalog", "builtin_catalog",
-    "Procedure", "Change", "ProcedureStore", "calendar_for", "check_mode",
+    "Procedure", "Change", "ProcedureStore", "check_mode",
 ]
 
 MODES = ("常规", "承诺制", "容缺受理", "模拟审批")
 EXPIRY_NOTICE_DAYS = 30
 _CATALOG_FORMAT = "projledger-procedure-catalog/1"
-
-
-def calendar_for(db):
-    """The ledger's working-day calendar (overrides and imported notices)."""
-    from projledger.calendar import load_calendar
-
-    return load_calendar(db)
 
 
 def check_mode(value: str | None) -> str:
@@ -301,7 +294,9 @@ class ProcedureStore:
     @property
     def calendar(self):
         if self._calendar is None:
-            self._calendar = calendar_for(self.db)
+            from projledger.calendar import load_calendar
+
+            self._calendar = load_calendar(self.db)
         return self._calendar
 
     # -- reads ------------------------------------------------------------------

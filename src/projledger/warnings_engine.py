@@ -182,16 +182,16 @@ def collect_cards(ledger_or_db, as_of: dt.date, calendar=None, *,
     """Every card of the ledger as of ``as_of``, worst first, and each project's card.
 
     ``ledger_or_db`` is a :class:`~projledger.store.Ledger` or its sqlite-utils database;
-    ``calendar`` defaults to the ledger's (:func:`projledger.problems.calendar_for`).
+    ``calendar`` defaults to the ledger's (:func:`projledger.calendar.load_calendar`).
     """
-    from projledger.problems import calendar_for
+    from projledger.calendar import load_calendar
     from projledger.settings import load_settings
 
     db = getattr(ledger_or_db, "db", ledger_or_db)
     if settings is None:
         settings = ledger_or_db.settings() if hasattr(ledger_or_db, "settings") else load_settings(db)
     if calendar is None:
-        calendar = calendar_for(db)
+        calendar = load_calendar(db)
     ctx = CollectContext(db=db, as_of=as_of, calendar=calendar,
                          thresholds=CardThresholds.from_settings(settings.cards), settings=settings)
     found: list[CardItem | None] = []

@@ -150,13 +150,13 @@ def _project_lines(db, period: str, cards) -> list[ProjectLine]:
 
 def gather_report(ledger, ranking) -> MonthlyReport:
     """Read what the workbook needs besides the ranking: projects, open problems, cards."""
-    from projledger.problems import calendar_for
+    from projledger.calendar import load_calendar
     from projledger.ranking import weights_from_settings
     from projledger.reports.problem_sheet import problem_sheet_rows
     from projledger.warnings_engine import collect_cards
 
     settings = ledger.settings()
-    calendar = calendar_for(ledger.db)
+    calendar = load_calendar(ledger.db)
     cards = collect_cards(ledger, ranking.as_of, calendar, settings=settings)
     problems = problem_sheet_rows(ledger.db, ranking.as_of, calendar=calendar, settings=settings)
     lines = _project_lines(ledger.db, ranking.period, cards)

@@ -117,9 +117,9 @@ class ImportWriter:
     @property
     def calendar(self):
         if self._calendar is None:
-            from projledger.problems import calendar_for
+            from projledger.calendar import load_calendar
 
-            self._calendar = calendar_for(self.db)
+            self._calendar = load_calendar(self.db)
         return self._calendar
 
     def apply_file(self, writer, parsed, result) -> None:
