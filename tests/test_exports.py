@@ -185,3 +185,113 @@ def test_failed_export_keeps_the_old_file(ledger, tmp_path, monkeypatch):
     assert "原有文件未改动" in result.stderr
     assert out.read_bytes() == b"old report"
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".projects")] == []
+
+
+# ---------------------------------------------------------------- streamed writers
+
+
+def test_progress_csv_and_json_byte_for_byte(ledger, tmp_path):
+    csv_out, json_out = tmp_path / "progress.csv", tmp_path / "progress.json"
+    ledger("export", "progress", "--out", str(csv_out))
+    ledger("export", "progress", "--out", str(json_out))
+    assert csv_out.read_bytes() == (
+        "\ufeffproject_id,project_code,project_name,period,ytd_completed,month_completed,status,"
+        "reported_on,source\r\n"
+        f"1,{CODE},'=cmd|' /C calc'!A0,2026-09,1200.00,,'+基础施工,,cli\r\n"
+        "2,,乙项目,2026-08,100.10,100.10,,,cli\r\n").encode("utf-8")
+    assert json_out.read_text("utf-8") == (
+        '[\n  {\n    "project_id": 1,\n    "project_code": "' + CODE + '",\n'
+        '    "project_name": "=cmd|\' /C calc\'!A0",\n    "period": "2026-09",\n'
+        '    "ytd_completed": 1200,\n    "month_completed": null,\n    "status": "+基础施工",\n'
+        '    "reported_on": null,\n    "source": "cli"\n  },\n'
+        '  {\n    "project_id": 2,\n    "project_code": null,\n    "project_name": "乙项目",\n'
+        '    "period": "2026-08",\n    "ytd_completed": 100.1,\n    "month_completed": 100.1,\n'
+        '    "status": null,\n    "reported_on": null,\n    "source": "cli"\n  }\n]\n')
+
+
+def test_json_layout_is_the_standard_indented_one(ledger, tmp_path):
+    for table in ("projects", "plans", "problems", "procedures"):
+        out = tmp_path / f"{table}.json"
+        ledger("export", table, "--out", str(out))
+        text = out.read_text("utf-8")
+        assert text == json.dumps(json.loads(text), ensure_ascii=False, indent=2) + "\n", table
+    assert (tmp_path / "procedures.json").read_text("utf-8") == "[]\n"  # no procedure yet
+
+
+def _bulk_progress(db_path, projects: int, months: int) -> int:
+    """Projects and progress straight into the tables (volume only; no audit needed)."""
+    with sqlite3.connect(db_path) as conn:
+        conn.executemany("INSERT INTO projects (name, name_key, stage, created_at, updated_at)"
+                         " VALUES (?, ?, '在建', '2026-01-01', '2026-01-01')",
+                         [(f"批量项目{i:05d}", f"批量项目{i:05d}") for i in range(projects)])
+        ids = [pid for (pid,) in conn.execute("SELECT id FROM projects WHERE name LIKE '批量项目%'")]
+        conn.executemany(
+            "INSERT INTO progress (project_id, period, year, ytd_completed, month_completed, status)"
+            " VALUES (?, ?, 2026, ?, ?, ?)",
+            [(pid, f"2026-{m:02d}", pid * m, pid, "=主体施工") for pid in ids for m in range(1, months + 1)])
+    return len(ids) * months
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json"])
+def test_big_table_is_streamed_not_held(ledger, db_path, tmp_path, fmt):
+    import tracemalloc
+
+    from projledger.exports import export_table
+    from projledger.store import Ledger
+
+    rows = _bulk_progress(db_path, 2000, 10) + 2
+    out = tmp_path / f"progress.{fmt}"
+    with Ledger.open(db_path) as opened:
+        tracemalloc.start()
+        try:
+            assert export_table(opened, "progress", fmt, out) == rows
+            peak = tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+    # Held whole, 20,002 rows of nine values take well over 10 MB; streamed, a few rows at a time.
+    assert peak < 3_000_000, peak
+    if fmt == "csv":
+        lines = read_csv(out)
+        assert len(lines) == rows + 1
+        # the last project has id 2002 (two projects came before): 2002 × 10 = 200.20 万元
+        assert lines[-1][:7] == ["2002", "", "批量项目01999", "2026-10", "200.20", "20.02", "'=主体施工"]
+    else:
+        records = json.loads(out.read_text("utf-8"))
+        assert len(records) == rows
+        assert records[-1]["status"] == "=主体施工" and records[-1]["ytd_completed"] == 200.2
+
+
+def test_xlsx_streams_in_chunks(ledger, db_path, tmp_path, monkeypatch):
+    from python_calamine import CalamineWorkbook
+
+    import projledger.exports as exports
+
+    monkeypatch.setattr(exports, "_XLSX_CHUNK", 7)  # 2 + 30 rows: five chunks, the last short
+    _bulk_progress(db_path, 3, 10)
+    out = tmp_path / "progress.xlsx"
+    assert "已导出 32 行" in ledger("export", "progress", "--out", str(out)).stdout
+    rows = CalamineWorkbook.from_path(str(out)).get_sheet_by_name("progress").to_python()
+    assert len(rows) == 33 and rows[0][3] == "期间"
+    assert [r[3] for r in rows[3:13]] == [f"2026-{m:02d}" for m in range(1, 11)]
+    assert {r[6] for r in rows[3:]} == {"=主体施工"}  # text, never a formula
+    with zipfile.ZipFile(out) as archive:
+        xml = archive.read("xl/worksheets/sheet1.xml").decode("utf-8")
+    assert not re.search(r"<f[ >]", xml)
+    assert '<dimension ref="A1:I33"/>' in xml
+    from openpyxl import load_workbook
+
+    assert load_workbook(out)["progress"].print_area == "'progress'!$A$1:$I$33"
+
+
+def test_xlsx_refuses_more_rows_than_a_sheet_holds(ledger, tmp_path, monkeypatch):
+    import projledger.exports as exports
+
+    out = tmp_path / "progress.xlsx"
+    out.write_bytes(b"old export")
+    monkeypatch.setattr(exports, "XLSX_MAX_ROWS", 2)  # header + 1 row; progress has 2 rows
+    result = ledger("export", "progress", "--out", str(out), expect=1)
+    assert "Excel" in result.stderr and "csv" in result.stderr
+    assert out.read_bytes() == b"old export"
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".progress")] == []
+    monkeypatch.setattr(exports, "XLSX_MAX_ROWS", 3)  # header + 2 rows: exactly fits
+    assert "已导出 2 行" in ledger("export", "progress", "--out", str(out)).stdout

@@ -27,6 +27,7 @@ open (last year: never counts); Q6 P6 发改局 04-03 open.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 import pytest
@@ -319,3 +320,142 @@ def test_missing_output_directory_writes_nothing(ranked, tmp_path, db_path):
 def test_empty_year(cli):
     data = json.loads(cli("report", "monthly", "--period", "2025-06", "--json").stdout)
     assert data["rankings"] == {"township": [], "department": []}
+
+
+# ---------------------------------------------------------------- history without snapshots
+#
+# Six townships, five departments, eighteen projects, progress in January and March to June
+# 2025 (none in February: never ranked) and problems spread over the months, nothing saved.
+# The history a report recomputes for its streaks and rank changes must agree with the
+# rankings the months give one at a time: each month's own report (``--no-save``) says who
+# was in its bottom three and at which rank; the streaks and rank changes are then counted
+# here from those reports alone and compared with what every month's report printed.
+
+LONG_TOWNS = ("子镇", "丑镇", "寅镇", "卯镇", "辰镇", "巳镇")
+LONG_DEPTS = ("县甲局", "县乙局", "县丙局", "县丁局", "县戊局")
+LONG_MONTHS = ("2025-01", "2025-02", "2025-03", "2025-04", "2025-05", "2025-06")
+LONG_RANKED = {"2025-01", "2025-03", "2025-04", "2025-05", "2025-06"}  # February: no progress
+
+
+def build_long_county(cli):
+    import random
+
+    rng = random.Random(20250)
+    for town in LONG_TOWNS:
+        cli("unit", "add", town, "--kind", "township")
+    for dept in LONG_DEPTS:
+        cli("unit", "add", dept, "--kind", "department")
+    names = []
+    for index in range(18):
+        name = f"L{index + 1:02d}"
+        town, dept = LONG_TOWNS[index % 6], LONG_DEPTS[index % 5]
+        args = ["project", "add", "--name", name, "--township", town, "--department", dept]
+        if index % 3 == 0:  # 新开工, due between February and May, some started on time
+            planned = f"2025-{2 + index % 4:02d}-10"
+            args += ["--nature", "新开工", "--planned-start", planned]
+            if index % 2 == 0:
+                args += ["--actual-start", f"2025-{2 + index % 4:02d}-20"]
+        else:
+            args += ["--nature", "续建"]
+        cli(*args)
+        cli("plan", "set", name, "--year", "2025", "--investment", str(rng.randrange(200, 2000, 50)))
+        names.append(name)
+    ytd = dict.fromkeys(names, 0)
+    for period in sorted(LONG_RANKED):
+        for name in names:
+            if rng.random() < 0.25:  # not reported this month: last month's figure carries
+                continue
+            ytd[name] += rng.randrange(0, 300, 10)
+            cli("progress", "log", name, "--period", period, "--ytd", str(ytd[name]))
+    for number in range(1, 13):
+        name, lead = names[rng.randrange(18)], LONG_DEPTS[rng.randrange(5)]
+        reported = f"2025-{rng.randrange(1, 7):02d}-{rng.randrange(1, 28):02d}"
+        cli("problem", "add", name, "--text", f"问题{number}", "--lead", lead, "--reported", reported)
+        if rng.random() < 0.6:
+            closed = dt.date.fromisoformat(reported) + dt.timedelta(days=rng.randrange(5, 60))
+            cli("problem", "close", str(number), "--on", closed.isoformat())
+
+
+@pytest.fixture(scope="module")
+def long_county_file(tmp_path_factory, cli_for):
+    path = tmp_path_factory.mktemp("long") / "long.db"
+    runner = cli_for(path)
+    runner("init")
+    build_long_county(runner)
+    import sqlite3
+
+    with sqlite3.connect(path) as conn:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    return path
+
+
+@pytest.fixture
+def long_ranked(cli, long_county_file, db_path):
+    import shutil
+
+    for suffix in ("-wal", "-shm"):
+        leftover = db_path.with_name(db_path.name + suffix)
+        if leftover.exists():
+            leftover.unlink()
+    shutil.copyfile(long_county_file, db_path)
+    return cli
+
+
+def counted_by_hand(months: dict, period: str, kind: str) -> dict:
+    """(streak, rank change) per unit of ``period``, counted from the months' own reports."""
+    index = LONG_MONTHS.index(period)
+    result = {}
+    for unit, row in rows_of(months[period], kind).items():
+        streak = 0
+        for earlier in reversed(LONG_MONTHS[:index + 1]):  # the report's own month is ranked
+            ranked = earlier == period or earlier in LONG_RANKED
+            if not ranked or not rows_of(months[earlier], kind)[unit]["bottom3"]:
+                break
+            streak += 1
+        change = None
+        if index > 0 and LONG_MONTHS[index - 1] in LONG_RANKED:
+            before = rows_of(months[LONG_MONTHS[index - 1]], kind).get(unit)
+            change = before["rank"] - row["rank"] if before else None
+        result[unit] = (streak, change)
+    return result
+
+
+def test_recomputed_history_matches_the_months_one_by_one(long_ranked, db_path):
+    import sqlite3
+
+    months = {period: report(long_ranked, period, "--no-save") for period in LONG_MONTHS}
+    with sqlite3.connect(db_path) as conn:
+        assert conn.execute("SELECT COUNT(*) FROM ranking_snapshots").fetchone()[0] == 0
+    longest = 0
+    for period in LONG_MONTHS:
+        for kind in ("township", "department"):
+            printed = {unit: (row["bottom3_streak"], row["rank_change"])
+                       for unit, row in rows_of(months[period], kind).items()}
+            assert printed == counted_by_hand(months, period, kind), (period, kind)
+            longest = max([longest] + [streak for streak, _ in printed.values()])
+    assert longest >= 3  # the data do make streaks run back over several recomputed months
+    assert any(r["rank_change"] not in (None, 0) for r in months["2025-06"]["rankings"]["township"])
+    # March follows a month that was never ranked: no rank change, streaks start afresh.
+    for kind in ("township", "department"):
+        assert all(r["rank_change"] is None for r in months["2025-03"]["rankings"][kind])
+        assert all(r["bottom3_streak"] <= 1 for r in months["2025-03"]["rankings"][kind])
+
+
+def test_history_reads_progress_once(long_ranked, db_path):
+    from projledger.ranking import monthly_ranking
+    from projledger.store import Ledger
+
+    statements = []
+    ledger = Ledger.open(db_path)
+    try:
+        ledger.db.conn.set_trace_callback(statements.append)
+        ranking = monthly_ranking(ledger, "2025-06")
+    finally:
+        ledger.close()
+    assert [s for s in statements if "FROM progress" in s] == [
+        "SELECT project_id, period, ytd_completed FROM progress WHERE year = 2025"
+        " AND period <= '2025-06' ORDER BY project_id, period"]
+    assert sum("FROM annual_plans" in s or "JOIN annual_plans" in s for s in statements) <= 2
+    assert sum("FROM problems" in s for s in statements) == 1
+    data = report(long_ranked, "2025-06", "--no-save")
+    assert ranking.to_json()["rankings"] == data["rankings"]

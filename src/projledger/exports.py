@@ -15,22 +15,33 @@ error).  Rules:
   through :func:`projledger.fileio.csv_safe` (OWASP: ``=``, ``+``, ``-``, ``@``, tab, CR get
   a leading ``'``); XLSX strings are always string cells, never formulas.
 * **Atomic**: written to a temporary file beside the target and renamed into place.
+* **Streamed**: a province's progress table has over a million rows.  Rows go from the
+  cursor straight into the temporary file — CSV through :mod:`csv` on a ``utf-8-sig`` text
+  file, JSON one object at a time (byte for byte what ``json.dumps(rows, indent=2)`` gives),
+  XLSX in chunks into :class:`projledger.reports.bulk.BulkRows` — so memory does not grow
+  with the table for CSV and JSON.  A sheet holds at most 1,048,576 rows: a longer table
+  cannot go to XLSX (a clear error; CSV and JSON have no such limit).
 """
 
 from __future__ import annotations
 
 import csv
 import datetime as dt
-import io
 import json
+import math
+import os
+from collections.abc import Iterable, Iterator
+from itertools import islice
 from pathlib import Path
 
 from projledger.errors import DataError, UsageError
-from projledger.fileio import csv_safe, write_bytes_atomic
+from projledger.fileio import atomic_path, csv_safe
 from projledger.money import from_db, money_json
 
-__all__ = ["TABLES", "FORMATS", "COLUMNS", "resolve_table", "resolve_format", "table_rows",
-           "export_table"]
+_encode_string = json.encoder.encode_basestring  # what ensure_ascii=False uses
+
+__all__ = ["TABLES", "FORMATS", "COLUMNS", "XLSX_MAX_ROWS", "resolve_table", "resolve_format",
+           "table_rows", "export_table"]
 
 TABLES = ("projects", "plans", "progress", "problems", "procedures")
 FORMATS = ("csv", "json", "xlsx")
@@ -131,12 +142,15 @@ def resolve_format(fmt: str | None, dest: Path) -> str:
 # ---------------------------------------------------------------- rows
 
 
-def table_rows(db, table: str) -> tuple[tuple[tuple[str, str, str], ...], list[tuple]]:
-    """(columns, raw rows) of an exportable table, in the export's order."""
+def table_rows(db, table: str) -> tuple[tuple[tuple[str, str, str], ...], Iterator[tuple]]:
+    """(columns, raw rows) of an exportable table, in the export's order.
+
+    The rows are the open cursor: read them once, in order, while the ledger is open.
+    """
     if table == "procedures" and not db.execute(
             "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'procedures'").fetchone():
         raise DataError("没有前期手续表可导出：本数据库尚未启用前期手续（procedure）功能")
-    return COLUMNS[table], db.execute(_SQL[table]).fetchall()
+    return COLUMNS[table], iter(db.execute(_SQL[table]))
 
 
 def _json_value(value, kind: str):
@@ -177,23 +191,61 @@ def _xlsx_value(value, kind: str):
 # ---------------------------------------------------------------- writers
 
 
-def _write_csv(dest: Path, columns, rows) -> None:
-    buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([key for key, _, _ in columns])
+def _write_csv(dest: Path, columns, rows: Iterable[tuple]) -> int:
+    count = 0
     kinds = [kind for _, _, kind in columns]
-    for row in rows:
-        writer.writerow([_csv_value(v, k) for v, k in zip(row, kinds)])
-    write_bytes_atomic(dest, buffer.getvalue().encode("utf-8-sig"))
+    with atomic_path(dest) as tmp:
+        with open(tmp, "w", encoding="utf-8-sig", newline="") as handle:
+            writer = csv.writer(handle, lineterminator="\r\n")
+            writer.writerow([key for key, _, _ in columns])
+            for count, row in enumerate(rows, start=1):
+                writer.writerow([_csv_value(v, k) for v, k in zip(row, kinds)])
+            _sync(handle)
+    return count
 
 
-def _write_json(dest: Path, columns, rows) -> None:
-    records = [{key: _json_value(v, kind) for (key, _, kind), v in zip(columns, row)} for row in rows]
-    text = json.dumps(records, ensure_ascii=False, indent=2) + "\n"
-    write_bytes_atomic(dest, text.encode("utf-8"))
+def _write_json(dest: Path, columns, rows: Iterable[tuple]) -> int:
+    """The array one object at a time, laid out exactly as ``json.dumps(..., indent=2)``."""
+    count = 0
+    heads = [f"    {_json_text(key)}: " for key, _, _ in columns]
+    kinds = [kind for _, _, kind in columns]
+    with atomic_path(dest) as tmp:
+        with open(tmp, "w", encoding="utf-8", newline="") as handle:
+            handle.write("[")
+            for count, row in enumerate(rows, start=1):
+                members = ",\n".join(head + _json_text(_json_value(v, kind))
+                                      for head, v, kind in zip(heads, row, kinds))
+                handle.write(("," if count > 1 else "") + "\n  {\n" + members + "\n  }")
+            handle.write("\n]\n" if count else "]\n")
+            _sync(handle)
+    return count
 
 
-def _write_xlsx(dest: Path, table: str, columns, rows) -> None:
+_JSON_WORDS = {None: "null", True: "true", False: "false"}
+
+
+def _json_text(value) -> str:
+    """One scalar as ``json.dumps(value, ensure_ascii=False)`` writes it, without its overhead."""
+    if value is None or value is True or value is False:
+        return _JSON_WORDS[value]
+    kind = type(value)
+    if kind is str:
+        return _encode_string(value)
+    if kind is int or (kind is float and math.isfinite(value)):
+        return repr(value)
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _sync(handle) -> None:
+    handle.flush()
+    os.fsync(handle.fileno())
+
+
+XLSX_MAX_ROWS = 1_048_576  # Excel's rows per sheet, the header row included
+_XLSX_CHUNK = 5_000
+
+
+def _write_xlsx(dest: Path, table: str, columns, rows: Iterable[tuple]) -> int:
     from openpyxl.utils import get_column_letter
 
     from projledger.reports.bulk import BulkRows
@@ -209,12 +261,19 @@ def _write_xlsx(dest: Path, table: str, columns, rows) -> None:
         wide = label in ("项目名称", "问题", "解决意见", "办结情况", "备注")
         ws.column_dimensions[get_column_letter(c)].width = 30 if wide else max(10, len(label) * 2 + 2)
     kinds = [kind for _, _, kind in columns]
-    values = [[_xlsx_value(v, k) for v, k in zip(row, kinds)] for row in rows]
-    if values:
-        bulk.add_rows(ws, 2, values, styles)
+    count = 0
+    rows = iter(rows)
+    while chunk := [[_xlsx_value(v, k) for v, k in zip(row, kinds)]
+                    for row in islice(rows, _XLSX_CHUNK)]:
+        if count + len(chunk) >= XLSX_MAX_ROWS:
+            raise DataError(f"“{table}”超过 {XLSX_MAX_ROWS - 1:,} 行，Excel 一张表放不下；"
+                            "请改用 --format csv 或 json 导出")
+        bulk.add_rows(ws, count + 2, chunk, styles)
+        count += len(chunk)
     setup_sheet(ws, header_row=1, first_column_frozen=1, last_column=len(columns))
     ws.print_area = f"A1:{get_column_letter(len(columns))}{bulk.last_row(ws)}"
     bulk.save(dest)
+    return count
 
 
 def export_table(ledger, table: str, fmt: str, dest: Path) -> int:
@@ -226,9 +285,7 @@ def export_table(ledger, table: str, fmt: str, dest: Path) -> int:
     columns, rows = table_rows(db, table)
     dest = Path(dest)
     if fmt == "csv":
-        _write_csv(dest, columns, rows)
-    elif fmt == "json":
-        _write_json(dest, columns, rows)
-    else:
-        _write_xlsx(dest, table, columns, rows)
-    return len(rows)
+        return _write_csv(dest, columns, rows)
+    if fmt == "json":
+        return _write_json(dest, columns, rows)
+    return _write_xlsx(dest, table, columns, rows)

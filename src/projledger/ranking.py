@@ -33,6 +33,13 @@ History (SPEC §5):
 over cannot judge deadlines in the future).  The ranking itself always looks at the end of
 P, as SPEC §5 says; ``as_of`` is for the warnings and the overdue marks of the report.
 
+Reads, once per report (a province has 100,000 projects × 12 months of progress): the plan
+projects of Y, the problems of Y up to the end of P (filtered in Python for each earlier
+period) and every progress record of Y up to P in ONE query ordered by project and period
+(:class:`_YtdTimeline`); the year-to-date of any period ≤ P, and whether that period has a
+progress record at all, are then looked up in memory instead of re-aggregating the progress
+table for each past period the streak walk visits.
+
 Snapshots are keyed by (period, kind, unit id): a renamed unit keeps its history.  Saving a
 period again replaces its rows through the audited writer (see
 ``store/migrations/ranking.py``).
@@ -41,8 +48,11 @@ period again replaces its rows through the audited writer (see
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from decimal import Decimal
+from itertools import groupby
+from operator import itemgetter
 
 from projledger.dates import period_end
 from projledger.money import from_db, to_db
@@ -196,8 +206,47 @@ def load_problems(db, period: str) -> list[ProblemRecord]:
 # ---------------------------------------------------------------- one period
 
 
+class _YtdTimeline:
+    """Every progress record of one year up to a period, read once, ordered by project and period.
+
+    :meth:`at` gives what :func:`projledger.progress.ytd_by_project` gives for any period up
+    to that one — each project's latest record with period ≤ P — by a binary search in the
+    project's own periods, with no further query.  Amounts stay stored integers until asked
+    for (converted with :func:`projledger.money.from_db`, as ``ytd_by_project`` does).
+    """
+
+    _SQL = ("SELECT project_id, period, ytd_completed FROM progress"
+            " WHERE year = ? AND period <= ? ORDER BY project_id, period")
+
+    def __init__(self, db, year: int, last: str):
+        self._periods: dict[int, tuple[str, ...]] = {}
+        self._values: dict[int, tuple[int, ...]] = {}
+        shared: dict[str, str] = {}  # one string object per period, not one per row
+        for pid, records in groupby(db.execute(self._SQL, [year, last]), key=itemgetter(0)):
+            periods, values = [], []
+            for _, period, value in records:
+                periods.append(shared.setdefault(period, period))
+                values.append(value)
+            self._periods[pid] = tuple(periods)
+            self._values[pid] = tuple(values)
+        self.periods = frozenset(shared)  # the periods that have at least one record
+
+    def at(self, period: str) -> dict[int, Decimal]:
+        """Each project's year-to-date as of ``period``: its latest record with period ≤ it."""
+        result = {}
+        for pid, periods in self._periods.items():
+            index = bisect_right(periods, period)
+            if index:
+                result[pid] = from_db(self._values[pid][index - 1])
+        return result
+
+
 class _Rankings:
-    """Rankings of the periods of one year, computed or read from snapshots, cached."""
+    """Rankings of the periods of one year, computed or read from snapshots, cached.
+
+    Everything a computation needs is read once here, for the report's period: plan
+    projects, problems and the progress timeline; a past period only slices them.
+    """
 
     def __init__(self, db, period: str, weights: Weights):
         self.db = db
@@ -205,34 +254,36 @@ class _Rankings:
         self.weights = weights
         self.bases = _plan_bases(db, self.year)
         self.problems = load_problems(db, period)
+        self.timeline = _YtdTimeline(db, self.year, period)
         self.departments = {name for (name,) in db.execute(
             "SELECT name FROM units WHERE kind = 'department'")}
         self.saved = saved_periods(db, self.year)
         self.names = dict(db.execute("SELECT id, name FROM units").fetchall())
-        self._cache: dict[str, dict[str, list[RankingRow]] | None] = {}
+        self._cache: dict[str, dict[str, list[RankingRow]]] = {}
 
-    def compute(self, period: str) -> dict[str, list[RankingRow]]:
-        """Both rankings of ``period`` from the data as it is now."""
-        projects = _with_ytd(self.bases, ytd_by_project(self.db, self.year, period))
+    def compute(self, period: str, kinds=UNIT_KINDS) -> dict[str, list[RankingRow]]:
+        """The rankings of ``kinds`` for ``period`` from the data as it is now."""
+        projects = _with_ytd(self.bases, self.timeline.at(period))
         end = period_end(period)
         problems = [p for p in self.problems if p.reported_on <= end]
         return {
             kind: rank_units(kind, self.year, period, projects, problems, self.weights,
                              department_problem_units=self.departments)
-            for kind in UNIT_KINDS
+            for kind in kinds
         }
 
-    def past(self, period: str) -> dict[str, list[RankingRow]] | None:
-        """A past period: its saved ranking, else recomputed if it has progress, else None."""
-        if period not in self._cache:
-            if period in self.saved:
-                result = {kind: _saved_rows(self.db, period, kind, self.names) for kind in UNIT_KINDS}
-            elif self.db.execute("SELECT 1 FROM progress WHERE period = ? LIMIT 1", [period]).fetchone():
-                result = self.compute(period)
-            else:
-                result = None
-            self._cache[period] = result
-        return self._cache[period]
+    def past(self, period: str, kinds=UNIT_KINDS) -> dict[str, list[RankingRow]] | None:
+        """A past period's rankings of ``kinds``: saved, else recomputed if the period has
+        progress, else None (never ranked).  A kind no walk needs is never computed."""
+        if period not in self.saved and period not in self.timeline.periods:
+            return None
+        cached = self._cache.setdefault(period, {})
+        missing = [kind for kind in kinds if kind not in cached]
+        if missing and period in self.saved:
+            cached.update({kind: _saved_rows(self.db, period, kind, self.names) for kind in missing})
+        elif missing:
+            cached.update(self.compute(period, missing))
+        return {kind: cached[kind] for kind in kinds}
 
 
 def _earlier_periods(period: str):
@@ -241,22 +292,27 @@ def _earlier_periods(period: str):
         yield f"{year:04d}-{earlier:02d}"
 
 
-def _streak_history(source: _Rankings, period: str, kind: str,
-                    rows: list[RankingRow]) -> dict[str, set[str] | None]:
-    """Bottom-three sets of past periods, walking back only while a streak can continue."""
-    alive = {row.unit for row in rows if row.bottom3}
-    history: dict[str, set[str] | None] = {}
+def _streak_histories(source: _Rankings, period: str, current: dict[str, list[RankingRow]]
+                      ) -> dict[str, dict[str, set[str] | None]]:
+    """Per kind, the bottom-three sets of past periods, walking back only while a streak of
+    that kind can continue; both kinds walk together, so a period is computed once and only
+    for the kinds still walking."""
+    alive = {kind: {row.unit for row in current[kind] if row.bottom3} for kind in UNIT_KINDS}
+    histories: dict[str, dict[str, set[str] | None]] = {kind: {} for kind in UNIT_KINDS}
     for earlier in _earlier_periods(period):
-        if not alive:
+        walking = [kind for kind in UNIT_KINDS if alive[kind]]
+        if not walking:
             break
-        ranked = source.past(earlier)
-        if ranked is None:
-            history[earlier] = None
-            break
-        members = {row.unit for row in ranked[kind] if row.bottom3}
-        history[earlier] = members
-        alive &= members
-    return history
+        ranked = source.past(earlier, walking)
+        for kind in walking:
+            if ranked is None:  # never ranked: every streak stops here
+                histories[kind][earlier] = None
+                alive[kind] = set()
+                continue
+            members = {row.unit for row in ranked[kind] if row.bottom3}
+            histories[kind][earlier] = members
+            alive[kind] &= members
+    return histories
 
 
 def monthly_ranking(ledger, period: str, *, today: dt.date | None = None) -> MonthlyRanking:
@@ -273,16 +329,14 @@ def _monthly_ranking(ledger, period: str, today: dt.date | None) -> MonthlyRanki
     db = ledger.db
     source = _Rankings(db, period, weights_from_settings(ledger.settings()))
     current = source.compute(period)
-    rankings: dict[str, list[RankingRow]] = {}
-    for kind in UNIT_KINDS:
-        history = _streak_history(source, period, kind, current[kind])
-        rankings[kind] = fill_streaks(current[kind], period, history)
     previous: dict[str, dict[str, int] | None] = {kind: None for kind in UNIT_KINDS}
     last = next(_earlier_periods(period), None)
-    if last is not None:
+    if last is not None:  # both kinds of last month (the streak walks then start from cache)
         ranked = source.past(last)
         if ranked is not None:
             previous = {kind: {row.unit: row.rank for row in ranked[kind]} for kind in UNIT_KINDS}
+    histories = _streak_histories(source, period, current)
+    rankings = {kind: fill_streaks(current[kind], period, histories[kind]) for kind in UNIT_KINDS}
     ids = {name: uid for uid, name in source.names.items()}
     return MonthlyRanking(period, report_as_of(period, today), rankings, previous, ids)
 
