@@ -577,3 +577,11 @@ def test_progress_text_without_figures_is_said_once(town, tmp_path):
             ["甲项目", 100, None, "主体施工"], ["乙项目", 100, 30, "基础施工"], ["丙项目", 100, None, "前期手续"]]
     got = import_json(town, write_sheet(tmp_path / "a.xlsx", rows))["files"][0]
     assert got["warnings"] == ["第3、5行只有形象进度、没有完成投资，形象进度未记入进度台账"]
+
+
+def test_json_mode_still_says_on_stderr_that_a_file_was_rejected(town, tmp_path):
+    bad = tmp_path / "坏表.csv"
+    bad.write_text("城关镇2026年10月重点项目推进情况表\n项目名称,总投资\n甲项目,abc\n", encoding="utf-8")
+    result = town("import", bad, "--json", expect=1)
+    assert json.loads(result.stdout)["committed"] is False
+    assert "1个文件未导入（坏表.csv）" in result.stderr

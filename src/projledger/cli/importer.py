@@ -49,6 +49,10 @@ def import_command(
         results = _run_with_progress(ledger, files, options)
     if as_json:
         emit_json({"committed": all(r.committed for r in results), "files": [r.to_json() for r in results]})
+        rejected = [r.path.name for r in results if not r.accepted]
+        if rejected:  # cron logs stderr: say it there too, in one line
+            err_console().print(f"错误：{len(rejected)}个文件未导入（{'、'.join(rejected)}），"
+                                "各处错误见 JSON 的 errors", markup=False)
     else:
         _print_results(results, dry_run)
     if not all(r.accepted for r in results):
