@@ -65,6 +65,20 @@ def cli_for():
 
 
 @pytest.fixture
+def use_ledger(cli, db_path):
+    """``use_ledger(built_file)``: this test's ledger becomes a copy of a module-built file."""
+    import shutil
+
+    def copy(source: Path) -> Cli:
+        for suffix in ("-wal", "-shm"):
+            db_path.with_name(db_path.name + suffix).unlink(missing_ok=True)
+        shutil.copyfile(source, db_path)
+        return cli
+
+    return copy
+
+
+@pytest.fixture
 def db_path(tmp_path) -> Path:
     return tmp_path / "ledger.db"
 

@@ -57,15 +57,8 @@ def ledger_file(tmp_path_factory, cli_for):
 
 
 @pytest.fixture
-def ledger(cli, ledger_file, db_path):
-    import shutil
-
-    for suffix in ("-wal", "-shm"):
-        leftover = db_path.with_name(db_path.name + suffix)
-        if leftover.exists():
-            leftover.unlink()
-    shutil.copyfile(ledger_file, db_path)
-    return cli
+def ledger(use_ledger, ledger_file):
+    return use_ledger(ledger_file)
 
 
 def read_csv(path):

@@ -59,13 +59,8 @@ def county_file(tmp_path_factory, cli_for):
 
 
 @pytest.fixture
-def county(cli, county_file, db_path):
-    for suffix in ("-wal", "-shm"):
-        leftover = db_path.with_name(db_path.name + suffix)
-        if leftover.exists():
-            leftover.unlink()
-    shutil.copyfile(county_file, db_path)
-    return cli
+def county(use_ledger, county_file):
+    return use_ledger(county_file)
 
 
 def monthly(cli, tmp_path, *extra):

@@ -89,15 +89,8 @@ def county_file(tmp_path_factory, cli_for):
 
 
 @pytest.fixture
-def ranked(cli, county_file, db_path):
-    import shutil
-
-    for suffix in ("-wal", "-shm"):
-        leftover = db_path.with_name(db_path.name + suffix)
-        if leftover.exists():
-            leftover.unlink()
-    shutil.copyfile(county_file, db_path)
-    return cli
+def ranked(use_ledger, county_file):
+    return use_ledger(county_file)
 
 
 def report(cli, period, *extra):
@@ -390,15 +383,8 @@ def long_county_file(tmp_path_factory, cli_for):
 
 
 @pytest.fixture
-def long_ranked(cli, long_county_file, db_path):
-    import shutil
-
-    for suffix in ("-wal", "-shm"):
-        leftover = db_path.with_name(db_path.name + suffix)
-        if leftover.exists():
-            leftover.unlink()
-    shutil.copyfile(long_county_file, db_path)
-    return cli
+def long_ranked(use_ledger, long_county_file):
+    return use_ledger(long_county_file)
 
 
 def counted_by_hand(months: dict, period: str, kind: str) -> dict:
