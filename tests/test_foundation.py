@@ -317,3 +317,16 @@ def audit_rows_of(ledger, project_id):
     from projledger.store import audit_rows
 
     return audit_rows(ledger.db, project_id)
+
+
+def test_doctor_counts_provisional_deadlines_and_those_now_confirmable(county, db_path):
+    county("project", "add", "--name", "甲", "--township", "城关", "--department", "发改局")
+    county("problem", "add", "甲", "--text", "用地指标未落实", "--reported", "2026-12-28", "--limit", "10")
+    report = county.json("doctor")["calendar"]
+    assert report["provisional_deadlines"] >= 1 and report["confirmable_deadlines"] == 0
+    conn = sqlite3.connect(db_path)  # as if a newer chinese-calendar now covered the year
+    conn.execute("UPDATE problems SET due_on = '2026-12-31'")
+    conn.commit()
+    conn.close()
+    assert county.json("doctor")["calendar"]["confirmable_deadlines"] >= 1
+    assert "calendar refresh" in county("doctor").stdout

@@ -91,6 +91,11 @@ def doctor(ctx: typer.Context, as_json: Json = False) -> None:
         cal = report["calendar"]
         out.print(f"法定工作日历：官方数据覆盖 {cal['official_years'][0]}–{cal['official_years'][1]} 年；"
                   f"已导入通知的年份：{'、'.join(map(str, cal['notice_years'])) or '无'}", markup=False)
+        if cal["provisional_deadlines"]:
+            out.print(f"暂定截止日期：{cal['provisional_deadlines']}个", markup=False)
+        if cal["confirmable_deadlines"]:
+            out.print(f"其中{cal['confirmable_deadlines']}个所在年份的日历已齐全，请运行 projledger calendar refresh "
+                      "重新计算", markup=False)
         out.print("记录数：" + "，".join(f"{k} {v}" for k, v in report["counts"].items()), markup=False)
         ok = ok and not report["pending_migrations"]
     if not (report["quick_check"] == ["ok"] and report["foreign_key_violations"] == 0):
@@ -98,18 +103,24 @@ def doctor(ctx: typer.Context, as_json: Json = False) -> None:
 
 
 def _calendar_coverage(ledger) -> dict:
-    """Years the official calendar covers, and years whose notice was imported."""
-    import chinese_calendar
+    """Years the official calendar covers, years whose notice was imported, and stored
+    provisional deadlines whose year is now complete (a newer chinese-calendar, say)."""
+    from projledger.calendar import load_calendar, notice_years
+    from projledger.workdays import official_years
 
-    years = sorted({d.year for d in chinese_calendar.holidays})
-    notice_years: list[int] = []
-    try:
-        from projledger.calendar import notice_years as stored_notice_years
-    except ImportError:
-        stored_notice_years = None
-    if stored_notice_years is not None:
-        notice_years = sorted(stored_notice_years(ledger.db))
-    return {"official_years": [years[0], years[-1]], "notice_years": notice_years}
+    first, last = official_years()
+    calendar = load_calendar(ledger.db)
+    provisional = confirmable = 0
+    for table, column, flag in (("problems", "due_on", "due_provisional"),
+                                ("problems", "reply_due_on", "reply_due_provisional"),
+                                ("procedures", "due_on", "due_provisional")):
+        if not ledger.db[table].exists():
+            continue
+        for (due,) in ledger.db.execute(f"SELECT [{column}] FROM [{table}] WHERE [{flag}] = 1 AND [{column}] IS NOT NULL"):
+            provisional += 1
+            confirmable += calendar.year_complete(int(due[:4]))
+    return {"official_years": [first, last], "notice_years": sorted(notice_years(ledger.db)),
+            "provisional_deadlines": provisional, "confirmable_deadlines": confirmable}
 
 
 def register(app: typer.Typer) -> None:
