@@ -57,13 +57,7 @@ def setup(work: Path, townships: int, rows: int):
 def outcome(db: Path, batch, before_rows: int) -> str:
     conn = sqlite3.connect(str(db))
     try:
-        states = []
-        for item in batch:
-            found = gen_county.file_presence(conn, item)
-            whole = {"projects": len(item.names), "progress": len(item.names), "plans": len(item.names),
-                     "problems": item.problems}
-            absent = {"projects": before_rows, "progress": 0, "plans": before_rows, "problems": 0}
-            states.append("present" if found == whole else "absent" if found == absent else f"TORN {found}")
+        states = [gen_county.file_state(conn, item, before_rows) for item in batch]
     finally:
         conn.close()
     if len(set(states)) == 1:

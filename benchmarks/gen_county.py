@@ -38,7 +38,7 @@ from pathlib import Path
 __all__ = [
     "DEPARTMENTS", "HEADER_TOP", "HEADER_LOW", "township_names", "project_name", "project_code",
     "project_rows", "write_sheet", "BatchFile", "make_batch", "init_ledger", "projledger",
-    "projledger_many", "insert_month", "child_env", "file_presence", "integrity", "copy_ledger", "SRC",
+    "projledger_many", "insert_month", "child_env", "file_presence", "file_state", "integrity", "copy_ledger", "SRC",
 ]
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -302,3 +302,15 @@ def file_presence(conn: sqlite3.Connection, batch: BatchFile) -> dict[str, int]:
     problems = conn.execute(f"SELECT count(*) FROM problems WHERE text LIKE ? AND project_id IN ({id_marks})",
                             [f"%（{batch.month}月报，%", *ids]).fetchone()[0]
     return {"projects": len(ids), "progress": progress, "plans": plans, "problems": problems}
+
+
+def file_state(conn: sqlite3.Connection, batch: BatchFile, before_rows: int) -> str:
+    """"present" (the whole file imported), "absent" (none of it), else "TORN {counts}".
+
+    ``before_rows`` is how many of the file's projects (and their plans) existed before it.
+    """
+    found = file_presence(conn, batch)
+    whole = {"projects": len(batch.names), "progress": len(batch.names), "plans": len(batch.names),
+             "problems": batch.problems}
+    absent = {"projects": before_rows, "progress": 0, "plans": before_rows, "problems": 0}
+    return "present" if found == whole else "absent" if found == absent else f"TORN {found}"

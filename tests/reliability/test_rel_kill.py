@@ -33,17 +33,12 @@ def _outcome(db_path, batch) -> list[str]:
     """Per file: "present" or "absent"; anything else is a torn import (assertion)."""
     conn = sqlite3.connect(str(db_path))
     try:
-        states = []
-        for item in batch:
-            found = gen_county.file_presence(conn, item)
-            whole = {"projects": len(item.names), "progress": len(item.names), "plans": len(item.names),
-                     "problems": item.problems}
-            before = {"projects": SEPTEMBER_ROWS, "progress": 0, "plans": SEPTEMBER_ROWS, "problems": 0}
-            assert found in (whole, before), f"{item.path.name} half imported: {found}"
-            states.append("present" if found == whole else "absent")
-        return states
+        states = [gen_county.file_state(conn, item, SEPTEMBER_ROWS) for item in batch]
     finally:
         conn.close()
+    torn = [f"{item.path.name}: {state}" for item, state in zip(batch, states) if state not in ("present", "absent")]
+    assert not torn, f"half imported: {torn}"
+    return states
 
 
 def _start(db, paths, env) -> subprocess.Popen:
