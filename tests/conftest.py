@@ -59,9 +59,21 @@ def _isolated_env(monkeypatch, tmp_path):
 
 
 @pytest.fixture(scope="session")
-def cli_for():
-    """``cli_for(path)``: a Cli bound to any ledger file, for module-scoped ledgers built once."""
-    return Cli
+def built_ledger(tmp_path_factory):
+    """``built_ledger(name, build)``: a ledger made once with ``build(cli)`` and checkpointed, so a
+    plain file copy (:func:`use_ledger`) carries all of it."""
+    import sqlite3
+
+    def make(name: str, build) -> Path:
+        path = tmp_path_factory.mktemp(name) / f"{name}.db"
+        runner = Cli(path)
+        runner("init")
+        build(runner)
+        with sqlite3.connect(path) as conn:
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        return path
+
+    return make
 
 
 @pytest.fixture

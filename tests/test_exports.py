@@ -41,19 +41,16 @@ def build(county):
 
 
 @pytest.fixture(scope="module")
-def ledger_file(tmp_path_factory, cli_for):
+def ledger_file(built_ledger):
     """Built once (the conftest county plus the rows above); each test gets a copy."""
-    path = tmp_path_factory.mktemp("exports") / "ledger.db"
-    runner = cli_for(path)
-    runner("init")
-    for name, kind, aliases in (("城关镇", "township", ["城关"]), ("新城镇", "township", ["新城"]),
-                                ("县发改局", "department", ["发改局"]),
-                                ("县交通局", "department", ["交通局"])):
-        runner("unit", "add", name, "--kind", kind, *[x for a in aliases for x in ("--alias", a)])
-    build(runner)
-    with sqlite3.connect(path) as conn:
-        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    return path
+    def county_and_rows(runner):
+        for name, kind, aliases in (("城关镇", "township", ["城关"]), ("新城镇", "township", ["新城"]),
+                                    ("县发改局", "department", ["发改局"]),
+                                    ("县交通局", "department", ["交通局"])):
+            runner("unit", "add", name, "--kind", kind, *[x for a in aliases for x in ("--alias", a)])
+        build(runner)
+
+    return built_ledger("exports", county_and_rows)
 
 
 @pytest.fixture

@@ -45,17 +45,9 @@ def build_county(cli):
 
 
 @pytest.fixture(scope="module")
-def county_file(tmp_path_factory, cli_for):
+def county_file(built_ledger):
     """The county built once; each test works on its own copy of the file."""
-    import sqlite3
-
-    path = tmp_path_factory.mktemp("county") / "county.db"
-    runner = cli_for(path)
-    runner("init")
-    build_county(runner)
-    with sqlite3.connect(path) as conn:
-        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    return path
+    return built_ledger("county", build_county)
 
 
 @pytest.fixture

@@ -75,17 +75,9 @@ def build_county(cli):
 
 
 @pytest.fixture(scope="module")
-def county_file(tmp_path_factory, cli_for):
+def county_file(built_ledger):
     """The county built once (about fifty CLI calls); each test gets its own copy."""
-    path = tmp_path_factory.mktemp("county") / "county.db"
-    runner = cli_for(path)
-    runner("init")
-    build_county(runner)
-    import sqlite3
-
-    with sqlite3.connect(path) as conn:  # everything in the main file before copying it
-        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    return path
+    return built_ledger("county", build_county)
 
 
 @pytest.fixture
@@ -370,16 +362,8 @@ def build_long_county(cli):
 
 
 @pytest.fixture(scope="module")
-def long_county_file(tmp_path_factory, cli_for):
-    path = tmp_path_factory.mktemp("long") / "long.db"
-    runner = cli_for(path)
-    runner("init")
-    build_long_county(runner)
-    import sqlite3
-
-    with sqlite3.connect(path) as conn:
-        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    return path
+def long_county_file(built_ledger):
+    return built_ledger("long", build_long_county)
 
 
 @pytest.fixture
