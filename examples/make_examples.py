@@ -1,10 +1,12 @@
-"""Regenerate the example township sheets in ``examples/乡镇报表/`` (deterministic).
+"""Regenerate the example township sheets in ``src/projledger/data/examples/乡镇报表/`` (deterministic).
 
 Five townships report September and October 2026 in five office styles, the way real
 sheets arrive: merged two-row headers with section rows and a 合计 row (城关镇), a GBK CSV
 with thousands separators (东塬镇), an instruction sheet and amounts in 亿元 (河西乡), only
 this month's figures with ``已开工`` (南山街道), and a UTF-8 CSV with numbered problems
-(工业园区).  Run: ``python examples/make_examples.py``.
+(工业园区).  Run: ``python examples/make_examples.py``.  The sheets (and ``units.csv``) ship
+inside the package, so ``projledger demo`` finds them after any kind of install; this is
+their only copy.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from pathlib import Path
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
-OUT = Path(__file__).parent / "乡镇报表"
+OUT = Path(__file__).resolve().parents[1] / "src" / "projledger" / "data" / "examples" / "乡镇报表"
 
 
 def chengguan(month: int) -> None:

@@ -22,7 +22,7 @@ D (deadline D itself counts as 0).  ``alerts`` add the 容缺 material and 模�
 Deadlines remember whether they were provisional and which calendar data produced them;
 :func:`projledger.calendar.refresh` recomputes the provisional ones.
 
-The catalog of items is the built-in data file ``schemas/procedure_catalog.json`` merged
+The catalog of items is the built-in data file ``data/procedure_catalog.json`` merged
 with the ``procedure_catalog`` rows the user added (``procedure catalog add``; a user row
 for a built-in item overrides its limit).  Items are matched by name or alias after
 :func:`projledger.text.squash`; an item outside the catalog can still be recorded when the
@@ -36,7 +36,6 @@ import difflib
 import json
 from dataclasses import dataclass, field
 from functools import lru_cache
-from pathlib import Path
 
 from projledger.errors import DataError, NotFoundError, UsageError
 from projledger.projects import Project, Projects
@@ -79,14 +78,12 @@ class CatalogItem:
                 "aliases": list(self.aliases), "note": self.note, "source": self.source}
 
 
-def _catalog_path() -> Path:
-    return Path(__file__).resolve().parents[2] / "schemas" / "procedure_catalog.json"
-
-
 @lru_cache(maxsize=1)
 def builtin_catalog() -> tuple[CatalogItem, ...]:
-    """The built-in items from ``schemas/procedure_catalog.json``."""
-    data = json.loads(_catalog_path().read_text(encoding="utf-8"))
+    """The built-in items from the packaged ``data/procedure_catalog.json``."""
+    from projledger.resources import read_json
+
+    data = read_json("procedure_catalog.json")
     if data.get("format") != _CATALOG_FORMAT:
         raise DataError(f"手续目录文件格式应为 {_CATALOG_FORMAT}")
     return tuple(

@@ -1,7 +1,7 @@
 """Import of a 项目储备库 spreadsheet's rows (``import --kind reserve``).
 
 The township import pipeline (``projledger.sheets``) opens the file, finds the header with the
-synonyms of ``schemas/reserve_headers.json`` (:func:`reserve_header_synonyms`) and hands this
+synonyms of ``data/reserve_headers.json`` (:func:`reserve_header_synonyms`) and hands this
 module the data rows already mapped to fields (field → raw cell value).  Here every row is
 validated first; only a batch without a single error is written, in one transaction
 (:func:`import_reserve_rows`), or inside the pipeline's own transaction
@@ -73,8 +73,12 @@ _BLANK = {"", "无", "暂无", "-", "—", "——", "/", "－"}
 
 def reserve_header_synonyms(path: Path | None = None) -> dict[str, list[str]]:
     """Field → header texts for a reserve sheet (same shape as the township synonyms)."""
-    path = path or Path(__file__).resolve().parents[2] / "schemas" / "reserve_headers.json"
-    data = json.loads(Path(path).read_text(encoding="utf-8-sig"))
+    if path is None:
+        from projledger.resources import read_json
+
+        data = read_json("reserve_headers.json")
+    else:
+        data = json.loads(Path(path).read_text(encoding="utf-8-sig"))
     fields = data["fields"]
     unknown = set(fields) - set(FIELDS) - {"seq"}
     if unknown:

@@ -19,7 +19,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from projledger.errors import DataError
 
-__all__ = ["Settings", "load_settings", "set_setting", "unset_setting", "flatten", "settings_schema"]
+__all__ = ["Settings", "load_settings", "set_setting", "unset_setting", "flatten", "settings_schema",
+           "PLACEHOLDER_COUNTY", "placeholder_county_warning"]
 
 
 class _Model(BaseModel):
@@ -102,6 +103,10 @@ class Settings(_Model):
     cards: CardSettings = CardSettings()
     reserve: ReserveThresholds = ReserveThresholds()
     evaluation: EvaluationSettings = EvaluationSettings()
+    # install: the user's own files live outside the installed package, so an upgrade keeps them
+    import_headers_file: str | None = Field(
+        None, min_length=1,
+        description="补充的表头同义词 JSON 文件（相对路径从台账文件所在目录算起），每次导入时与自带的同义词合并")
 
 
 def flatten(model: BaseModel, prefix: str = "") -> dict[str, Any]:
@@ -171,6 +176,17 @@ def _stored_overrides(db) -> dict[str, Any]:
 
 def load_settings(db) -> Settings:
     return _validate(_stored_overrides(db))
+
+
+PLACEHOLDER_COUNTY = "示范县"
+
+
+def placeholder_county_warning(db) -> str | None:
+    """A one-line Chinese warning while the county name was never set (reports say 示范县)."""
+    if "county_name" in _stored_overrides(db):
+        return None
+    return (f"提示：还没有设置本县名称，报表标题暂用“{PLACEHOLDER_COUNTY}”；"
+            "请运行 projledger config set county_name 泾川县（换成本县名称）")
 
 
 def parse_value(raw: str) -> Any:

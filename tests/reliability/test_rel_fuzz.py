@@ -5,7 +5,7 @@
   (text with full-width digits, units, enumerators, floats, dates, …): they return a value
   or raise a :class:`~projledger.errors.ProjledgerError` subclass — never anything else;
 * the importer gets generated messy township sheets (random header synonyms from
-  ``schemas/header_synonyms.json``, money units in the header, blank/title/unit/footer rows,
+  ``data/header_synonyms.json``, money units in the header, blank/title/unit/footer rows,
   money written in every accepted way): the command never raises anything but our errors,
   and every committed sheet comes back out of ``projledger export projects --format json``
   with the same names, codes and total investments.
@@ -135,7 +135,7 @@ def test_unit_resolution_raises_only_our_errors(unit_ledger, name, kind):
 
 # -------------------------------------------------------------- messy township sheets
 
-_SYNONYMS = json.loads((REPO / "schemas" / "header_synonyms.json").read_text("utf-8"))["fields"]
+_SYNONYMS = json.loads((REPO / "src" / "projledger" / "data" / "header_synonyms.json").read_text("utf-8"))["fields"]
 
 
 def _plain(field: str) -> list[str]:

@@ -3,11 +3,17 @@
 It runs the very commands a staffer runs — ``init``, ``unit import``, ``import`` of each
 month's township sheets, ``report monthly``, ``warn``, ``problem sheet`` — printing each
 command line before it runs, so the demo doubles as a tour.
+
+The example county ships inside the package (``projledger/data/examples``, read through
+:mod:`projledger.resources`), so the demo runs the same after a wheel or pipx install, from
+any directory.  Its files are first copied into ``<out>/示例数据/`` — the demo imports the
+copies, and the user has the sheets at hand to try ``import`` and ``template`` on.
 """
 
 from __future__ import annotations
 
 import shlex
+import shutil
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -19,12 +25,29 @@ from projledger.errors import DataError
 MONTHS = (("2026-09", "2026-10-03"), ("2026-10", "2026-11-03"))
 
 
-def _examples_dir(given: Path | None) -> Path:
-    candidates = [given] if given else [Path("examples"), Path(__file__).resolve().parents[3] / "examples"]
-    for candidate in candidates:
-        if candidate and (candidate / "units.csv").exists() and (candidate / "乡镇报表").is_dir():
-            return candidate
-    raise DataError("找不到示例数据目录（应包含 units.csv 和 乡镇报表/）；请在项目根目录运行或用 --examples 指定")
+def _copy_tree(source, target: Path) -> None:
+    """Copy a packaged folder (a Traversable) or a plain folder into ``target``."""
+    target.mkdir(parents=True, exist_ok=True)
+    for entry in source.iterdir():
+        if entry.is_dir():
+            _copy_tree(entry, target / entry.name)
+        elif entry.name.endswith((".csv", ".xlsx", ".xls", ".ods")):
+            (target / entry.name).write_bytes(entry.read_bytes())
+
+
+def _examples_dir(given: Path | None, out: Path) -> Path:
+    """The example county copied to ``out/示例数据`` (from ``given`` or the package's own)."""
+    from projledger.resources import EXAMPLE_DIR, data_path
+
+    source = given if given is not None else data_path(EXAMPLE_DIR)
+    if not (source.joinpath("units.csv").is_file() and source.joinpath("乡镇报表").is_dir()):
+        where = f"“{given}”" if given is not None else "程序自带的示例数据（安装不完整，请重新安装）"
+        raise DataError(f"找不到示例数据：{where}中应有 units.csv 和 乡镇报表/ 文件夹")
+    target = out / "示例数据"
+    if target.exists():
+        shutil.rmtree(target)
+    _copy_tree(source, target)
+    return target
 
 
 def _problem_work() -> list[list[str]]:
@@ -42,14 +65,14 @@ def _problem_work() -> list[list[str]]:
 def demo(
     ctx: typer.Context,
     out: Annotated[Path, typer.Option("--out", help="演示输出目录（数据库和报表）")] = Path("projledger-demo"),
-    examples: Annotated[Optional[Path], typer.Option("--examples", help="示例数据目录，默认 ./examples")] = None,
+    examples: Annotated[Optional[Path], typer.Option("--examples", help="示例数据文件夹（含 units.csv 和 乡镇报表/），默认用程序自带的示例县")] = None,
 ) -> None:
     """演示：用自带的示例县数据跑一遍月度工作（导入乡镇报表 → 排队通报 → 亮牌 → 问题清单）。"""
     from projledger.cli.main import app
     from typer.main import get_command
 
-    source = _examples_dir(examples)
     out.mkdir(parents=True, exist_ok=True)
+    source = _examples_dir(examples, out)
     db = out / "projledger.db"
     for stale in (db, Path(f"{db}-wal"), Path(f"{db}-shm")):
         stale.unlink(missing_ok=True)

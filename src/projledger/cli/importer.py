@@ -30,7 +30,7 @@ def import_command(
     township: Annotated[Optional[str], typer.Option("--township", help="乡镇（默认从填报单位或标题识别）")] = None,
     period: Annotated[Optional[str], typer.Option("--period", help="报表期间 YYYY-MM（默认从标题或表头识别）")] = None,
     date: Annotated[Optional[str], typer.Option("--date", help="问题提出日期/填报日期 YYYY-MM-DD（默认取表中填报日期，再默认今天）")] = None,
-    headers: Annotated[Optional[Path], typer.Option("--headers", help="补充的表头同义词 JSON 文件（格式同 schemas/header_synonyms.json）")] = None,
+    headers: Annotated[Optional[Path], typer.Option("--headers", help="补充的表头同义词 JSON 文件（默认用设置 import_headers_file）")] = None,
     kind: Annotated[str, typer.Option("--kind", help="township（乡镇进度表）| reserve（项目储备库表）| auto（按表头识别，默认）")] = "auto",
     dry_run: Annotated[bool, typer.Option("--dry-run", help="只检查并报告将发生的变化，不写入")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="输出 JSON 汇总")] = False,
@@ -46,6 +46,11 @@ def import_command(
                             report_date=parse_iso_date(date, "--date"), dry_run=dry_run, kind=kind,
                             synonyms_path=headers)
     with open_ledger(ctx) as ledger:
+        if headers is None:  # the user's synonyms file named in the settings (survives an upgrade)
+            from projledger.resources import user_file
+            from projledger.settings import load_settings
+
+            options.synonyms_path = user_file(load_settings(ledger.db).import_headers_file, ledger.path)
         results = _run_with_progress(ledger, files, options)
     if as_json:
         emit_json({"committed": all(r.committed for r in results), "files": [r.to_json() for r in results]})

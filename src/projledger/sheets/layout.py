@@ -14,7 +14,7 @@ against the synonyms; if that fails, parent+label and label+parent are tried
 (``2026年`` over ``计划``, ``开工时间`` over ``实际``).  The block matching the most fields
 wins — it must contain the name column and one more field; ties go to the shorter block.
 
-Synonyms are data (``schemas/header_synonyms.json``, format ``projledger-header-synonyms/1``):
+Synonyms are data (``data/header_synonyms.json``, format ``projledger-header-synonyms/1``):
 plain entries are compared after :func:`normalize_header`; entries starting with ``re:`` are
 regular expressions (``re:^\\d{4}年计划投资$``).  :func:`load_synonyms` merges a user's file.
 """
@@ -25,7 +25,6 @@ import json
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from importlib import resources
 from pathlib import Path
 
 from projledger.errors import DataError
@@ -89,10 +88,9 @@ class Layout:
 
 
 def _builtin_synonyms_path() -> Path:
-    packaged = resources.files("projledger") / "data" / "header_synonyms.json"
-    if packaged.is_file():
-        return Path(str(packaged))
-    return Path(__file__).resolve().parents[3] / "schemas" / "header_synonyms.json"
+    from projledger.resources import data_path
+
+    return Path(str(data_path("header_synonyms.json")))
 
 
 def _read_synonym_file(path: Path) -> dict[str, list[str]]:
