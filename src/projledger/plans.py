@@ -27,10 +27,11 @@ class AnnualPlan:
     nature: str | None
     planned_start: dt.date | None
     planned_start_precision: str = "day"
+    planned_completion: dt.date | None = None
 
     def to_json(self) -> dict:
         return {"year": self.year, "investment": money_json(self.investment), "nature": self.nature,
-                "planned_start": iso(self.planned_start)}
+                "planned_start": iso(self.planned_start), "planned_completion": iso(self.planned_completion)}
 
 
 def check_year(year: int) -> int:
@@ -45,24 +46,25 @@ class Plans:
 
     def for_project(self, project_id: int) -> list[AnnualPlan]:
         rows = self.db.execute(
-            "SELECT project_id, year, investment, nature, planned_start, planned_start_precision"
+            "SELECT project_id, year, investment, nature, planned_start, planned_start_precision, planned_completion"
             " FROM annual_plans WHERE project_id = ? ORDER BY year", [project_id]).fetchall()
         return [self._plan(r) for r in rows]
 
     def get(self, project_id: int, year: int) -> AnnualPlan | None:
         row = self.db.execute(
-            "SELECT project_id, year, investment, nature, planned_start, planned_start_precision"
+            "SELECT project_id, year, investment, nature, planned_start, planned_start_precision, planned_completion"
             " FROM annual_plans WHERE project_id = ? AND year = ?", [project_id, year]).fetchone()
         return self._plan(row) if row else None
 
     @staticmethod
     def _plan(row) -> AnnualPlan:
         return AnnualPlan(row[0], row[1], from_db(row[2]), row[3],
-                          dt.date.fromisoformat(row[4]) if row[4] else None, row[5])
+                          dt.date.fromisoformat(row[4]) if row[4] else None, row[5],
+                          dt.date.fromisoformat(row[6]) if len(row) > 6 and row[6] else None)
 
     def set(self, writer, project: Project, year: int, *, investment: Decimal | None = None,
             nature: str | None = None, planned_start: dt.date | None = None,
-            planned_start_precision: str = "day") -> str:
+            planned_start_precision: str = "day", planned_completion: dt.date | None = None) -> str:
         """Create or update the plan record; returns "created" / "updated" / "unchanged"."""
         check_year(year)
         check_choice(nature, NATURES, "建设性质")
@@ -84,6 +86,8 @@ class Plans:
         elif existing is None and project.planned_start is not None:
             values["planned_start"] = project.planned_start.isoformat()
             values["planned_start_precision"] = project.planned_start_precision
+        if planned_completion is not None:
+            values["planned_completion"] = planned_completion.isoformat()
         return writer.upsert("annual_plans", {"project_id": project.id, "year": year}, values,
                              project_id=project.id)
 
@@ -91,6 +95,6 @@ class Plans:
 def plans_for_year(db, year: int) -> dict[int, AnnualPlan]:
     """Every annual-plan record of ``year``, by project id."""
     rows = db.execute(
-        "SELECT project_id, year, investment, nature, planned_start, planned_start_precision"
+        "SELECT project_id, year, investment, nature, planned_start, planned_start_precision, planned_completion"
         " FROM annual_plans WHERE year = ?", [year]).fetchall()
     return {row[0]: Plans._plan(row) for row in rows}

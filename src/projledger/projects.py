@@ -21,7 +21,7 @@ from projledger.units import Units
 
 __all__ = [
     "Project", "Projects", "CODE_PATTERN", "check_code", "NATURES",
-    "RESERVE_STAGES", "PLAN_STAGES", "END_STAGES", "STAGES",
+    "RESERVE_STAGES", "PLAN_STAGES", "END_STAGES", "STAGES", "LEVELS", "check_level", "check_tag",
 ]
 
 CODE_PATTERN = re.compile(r"^\d{4}-\d{6}-\d{2}-\d{2}-\d{6}$")
@@ -30,10 +30,13 @@ RESERVE_STAGES = ("谋划", "规划", "拟开展前期", "正在开展前期")
 PLAN_STAGES = NATURES
 END_STAGES = ("竣工", "投产", "终止", "退库")
 STAGES = RESERVE_STAGES + PLAN_STAGES + END_STAGES
+#: 项目级别 (SPEC §12): the levels every 通报 breaks its figures down by.
+LEVELS = ("省重点", "市重点", "县重点")
 
 _COLUMNS = ("id, code, name, township_id, department_id, owner, stage, nature, industry, industrial,"
             " total_investment, planned_start, planned_start_precision, actual_start,"
-            " actual_start_estimated, completed_on, leader, note")
+            " actual_start_estimated, completed_on, leader, note, level, liaison, leader_person_id,"
+            " liaison_person_id")
 
 
 def check_code(code: str | None) -> str | None:
@@ -47,6 +50,28 @@ def check_code(code: str | None) -> str | None:
     if not 1990 <= year <= 2100:
         raise DataError(f"项目代码“{code}”的年份 {year} 不合理")
     return code
+
+
+def check_level(value: str | None) -> str | None:
+    """项目级别: one of :data:`LEVELS` (after trimming); empty → None."""
+    if value is None:
+        return None
+    text = value.strip()
+    if not text:
+        return None
+    if text not in LEVELS:
+        raise DataError(f"项目级别“{text}”无效，应为：{'、'.join(LEVELS)}")
+    return text
+
+
+def check_tag(value: str) -> str:
+    """A list tag (清单名称): non-empty, at most 40 characters, no line breaks."""
+    text = " ".join((value or "").split())
+    if not text:
+        raise DataError("清单标签不能为空")
+    if len(text) > 40:
+        raise DataError(f"清单标签“{text[:40]}…”过长（不超过40个字）")
+    return text
 
 
 def check_choice(value: str | None, choices: tuple[str, ...], what: str) -> str | None:
@@ -79,6 +104,11 @@ class Project:
     note: str | None
     township_id: int | None = None
     department_id: int | None = None
+    level: str | None = None
+    liaison: str | None = None
+    leader_person_id: int | None = None
+    liaison_person_id: int | None = None
+    tags: tuple[str, ...] = ()
 
     @property
     def label(self) -> str:
@@ -92,7 +122,8 @@ class Project:
             "nature": self.nature, "industry": self.industry,
             "total_investment": money_json(self.total_investment),
             "planned_start": iso(self.planned_start), "actual_start": iso(self.actual_start),
-            "leader": self.leader,
+            "leader": self.leader, "level": self.level, "tags": list(self.tags),
+            "liaison": self.liaison, "completed_on": iso(self.completed_on),
         }
 
 
@@ -106,10 +137,12 @@ class Projects:
     def __init__(self, db, units: Units | None = None):
         self.db = db
         self.units = units or Units(db)
+        self._tags: dict[int, list[str]] | None = None
 
     def _from_row(self, row) -> Project:
         (pid, code, name, tid, did, owner, stage, nature, industry, industrial, total,
-         planned, planned_prec, actual, actual_est, completed, leader, note) = row
+         planned, planned_prec, actual, actual_est, completed, leader, note, level, liaison,
+         leader_pid, liaison_pid) = row
         township = self.units.by_id(tid)
         department = self.units.by_id(did)
         return Project(
@@ -121,8 +154,17 @@ class Projects:
             total_investment=from_db(total), planned_start=_date(planned),
             planned_start_precision=planned_prec, actual_start=_date(actual),
             actual_start_estimated=bool(actual_est), completed_on=_date(completed),
-            leader=leader, note=note, township_id=tid, department_id=did,
+            leader=leader, note=note, township_id=tid, department_id=did, level=level,
+            liaison=liaison, leader_person_id=leader_pid, liaison_person_id=liaison_pid,
+            tags=self.tags_of(pid),
         )
+
+    def tags_of(self, project_id: int) -> tuple[str, ...]:
+        if self._tags is None:
+            self._tags = {}
+            for pid, tag in self.db.execute("SELECT project_id, tag FROM project_tags ORDER BY project_id, tag"):
+                self._tags.setdefault(pid, []).append(tag)
+        return tuple(self._tags.get(project_id, ()))
 
     def by_id(self, project_id: int) -> Project | None:
         row = self.db.execute(f"SELECT {_COLUMNS} FROM projects WHERE id = ?", [project_id]).fetchone()
@@ -159,7 +201,7 @@ class Projects:
         return project
 
     def list(self, *, township: str | None = None, department: str | None = None,
-             stage: str | None = None) -> list[Project]:
+             stage: str | None = None, level: str | None = None, tag: str | None = None) -> list[Project]:
         sql = f"SELECT {_COLUMNS} FROM projects"
         where, params = [], []
         if township:
@@ -171,6 +213,12 @@ class Projects:
         if stage:
             where.append("stage = ?")
             params.append(stage)
+        if level:
+            where.append("level = ?")
+            params.append(check_level(level))
+        if tag:
+            where.append("id IN (SELECT project_id FROM project_tags WHERE tag = ?)")
+            params.append(check_tag(tag))
         if where:
             sql += " WHERE " + " AND ".join(where)
         return [self._from_row(r) for r in self.db.execute(sql + " ORDER BY id", params)]
@@ -205,7 +253,7 @@ class Projects:
     def project_columns(self, *, name=None, code=None, township=None, department=None,
                         owner=None, stage=None, nature=None, industry=None, industrial=None,
                         total_investment=None, planned_start=None, planned_start_precision=None,
-                        actual_start=None, leader=None, note=None) -> dict:
+                        actual_start=None, leader=None, note=None, level=None) -> dict:
         """Validate user-facing values into column values; only given (non-None) fields returned."""
         columns: dict = {}
         if name is not None:
@@ -234,7 +282,33 @@ class Projects:
             columns["actual_start_estimated"] = 0
         if industrial is not None:
             columns["industrial"] = int(bool(industrial))
+        if level is not None:
+            columns["level"] = check_level(level)
         for key, value in (("owner", owner), ("industry", industry), ("leader", leader), ("note", note)):
             if value is not None:
                 columns[key] = value.strip() or None
         return columns
+
+    def check_tags(self, tags: list[str] | None) -> list[str]:
+        """Checked, de-duplicated tags in the order given."""
+        return list(dict.fromkeys(check_tag(t) for t in (tags or [])))
+
+    def set_tags(self, writer, project: Project, *, add: list[str] = (), remove: list[str] = ()) -> int:
+        """Add and remove list tags (already checked); returns how many rows changed."""
+        changed = 0
+        current = set(self.tags_of(project.id))
+        for tag in add:
+            if tag not in current:
+                writer.insert("project_tags", {"project_id": project.id, "tag": tag},
+                              project_id=project.id, key_columns=("project_id", "tag"))
+                current.add(tag)
+                changed += 1
+        for tag in remove:
+            if writer.delete("project_tags", {"project_id": project.id, "tag": tag}, project_id=project.id):
+                current.discard(tag)
+                changed += 1
+        self._tags = None
+        return changed
+
+    def all_tags(self) -> list[str]:
+        return [row[0] for row in self.db.execute("SELECT DISTINCT tag FROM project_tags ORDER BY tag")]

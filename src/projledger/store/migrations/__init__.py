@@ -23,7 +23,7 @@ from projledger.store.db import immediate_transaction
 
 __all__ = ["SET_ORDER", "migration_sets", "pending", "apply_all", "applied_names"]
 
-SET_ORDER = ("core", "problems", "calendar", "procedures", "ranking", "reserve")
+SET_ORDER = ("core", "problems", "calendar", "procedures", "ranking", "reserve", "cycle", "rollup")
 
 
 def migration_sets() -> list[Migrations]:
