@@ -53,12 +53,21 @@ class CardSettings(_Model):
     start_yellow_max_days: int = Field(30, ge=1, description="新开工项目逾期未开工N个自然日内黄牌，超过红牌")
     invest_yellow_ratio: Decimal = Field(Decimal("0.8"), gt=0, le=1, description="投资完成率低于序时进度该比例亮黄牌")
     invest_red_ratio: Decimal = Field(Decimal("0.5"), gt=0, le=1, description="投资完成率低于序时进度该比例亮红牌")
+    # cycle: 模拟审批 expiring within N calendar days → 蓝 (SPEC §12)
+    expiry_notice_days: int = Field(30, ge=0, le=366, description="模拟审批到期前N个自然日内亮蓝牌")
 
     @model_validator(mode="after")
     def _red_below_yellow(self):
         if self.invest_red_ratio > self.invest_yellow_ratio:
             raise ValueError("红牌比例不能高于黄牌比例")
         return self
+
+
+# cycle: 报送 due day (SPEC §12, seed 000 §46 每月5日前)
+class ReportingSettings(_Model):
+    """township sheets for period P are due on day ``due_day`` of the next month (next working day)."""
+
+    due_day: int = Field(5, ge=1, le=28, description="乡镇报表于次月第N日前报送（遇节假日顺延至下一个工作日）")
 
 
 class ReserveThresholds(_Model):
@@ -101,6 +110,7 @@ class Settings(_Model):
     problem_levels: list[str] = Field(default_factory=lambda: list(DEFAULT_LEVELS), min_length=1)
     scoring: Scoring = Scoring()
     cards: CardSettings = CardSettings()
+    reporting: ReportingSettings = ReportingSettings()  # cycle
     reserve: ReserveThresholds = ReserveThresholds()
     evaluation: EvaluationSettings = EvaluationSettings()
     # install: the user's own files live outside the installed package, so an upgrade keeps them
