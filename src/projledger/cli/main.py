@@ -35,14 +35,19 @@ COMMAND_MODULES = (
     "projledger.cli.core_cmds",
     "projledger.cli.units",
     "projledger.cli.projects",
+    "projledger.cli.plans",
+    "projledger.cli.progress",
     "projledger.cli.config",
     "projledger.cli.calendar",
     "projledger.cli.procedures",
     "projledger.cli.importer",
     "projledger.cli.problems",
+    "projledger.cli.warn",
     "projledger.cli.report",
     "projledger.cli.reserve",
+    "projledger.cli.evaluation",
     "projledger.cli.demo",
+    "projledger.cli.rollup",
 )
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 import sqlite_utils
 
 from projledger.store.audit import AuditedWriter, audit_rows
+from projledger.store.roles import refuse_rollup
 from projledger.store.db import (
     DEFAULT_DB,
     connect,
@@ -59,9 +60,15 @@ class Ledger:
         return cls(db, resolved, actor=actor, command=command)
 
     @contextlib.contextmanager
-    def transaction(self) -> Iterator[AuditedWriter]:
-        """The command's one write transaction; everything in it commits or nothing does."""
+    def transaction(self, *, allow_rollup: bool = False) -> Iterator[AuditedWriter]:
+        """The command's one write transaction; everything in it commits or nothing does.
+
+        A city roll-up (SPEC §14) is read-only: only ``rollup`` itself and the county
+        ranking's snapshot (``allow_rollup``) may write to it.
+        """
         with immediate_transaction(self.db, self.path):
+            if not allow_rollup:
+                refuse_rollup(self.db, self.path)
             self._settings = None
             yield AuditedWriter(self.db, self.actor, self.command)
         self._settings = None
@@ -86,3 +93,4 @@ class Ledger:
 
     def __exit__(self, *exc) -> None:
         self.close()
+
