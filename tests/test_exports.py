@@ -226,7 +226,7 @@ def _bulk_progress(db_path, projects: int, months: int) -> int:
 def test_big_table_is_streamed_not_held(ledger, db_path, tmp_path, fmt):
     import tracemalloc
 
-    from projledger.exports import export_table
+    from projledger.reports.exports import export_table
     from projledger.store import Ledger
 
     rows = _bulk_progress(db_path, 2000, 10) + 2
@@ -254,7 +254,7 @@ def test_big_table_is_streamed_not_held(ledger, db_path, tmp_path, fmt):
 def test_xlsx_streams_in_chunks(ledger, db_path, tmp_path, monkeypatch):
     from python_calamine import CalamineWorkbook
 
-    import projledger.exports as exports
+    import projledger.reports.exports as exports
 
     monkeypatch.setattr(exports, "_XLSX_CHUNK", 7)  # 2 + 30 rows: five chunks, the last short
     _bulk_progress(db_path, 3, 10)
@@ -274,7 +274,7 @@ def test_xlsx_streams_in_chunks(ledger, db_path, tmp_path, monkeypatch):
 
 
 def test_xlsx_refuses_more_rows_than_a_sheet_holds(ledger, tmp_path, monkeypatch):
-    import projledger.exports as exports
+    import projledger.reports.exports as exports
 
     out = tmp_path / "progress.xlsx"
     out.write_bytes(b"old export")

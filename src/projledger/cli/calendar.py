@@ -103,7 +103,7 @@ def workdays_cmd(
 
 
 def _print_refresh(result) -> None:
-    from projledger.render import print_table
+    from projledger.cli.render import print_table
 
     if not result.checked:
         return
@@ -126,7 +126,7 @@ def calendar_show(
 ) -> None:
     """列出一年的节假日、调休上班日和本地设置的日期，并标明来源。"""
     from projledger.calendar import KIND_LABELS, show_year
-    from projledger.render import print_table
+    from projledger.cli.render import print_table
 
     with open_ledger(ctx) as ledger:
         view = show_year(ledger.db, year)

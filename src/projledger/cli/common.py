@@ -9,19 +9,24 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import sys
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, Optional
 
 import typer
 
+from projledger.cli.render import console, err_console
 from projledger.errors import UsageError
 
 __all__ = ["AppState", "state", "open_ledger", "emit_json", "console", "err_console",
-           "parse_amount", "is_terminal", "warn"]
+           "parse_amount", "is_terminal", "warn", "say", "on_or_today", "Ref", "Json", "On"]
+
+# Option types several command groups share (one help text each).
+Ref = Annotated[str, typer.Argument(help="项目代码、编号或完整名称", metavar="CODE_OR_ID")]
+Json = Annotated[bool, typer.Option("--json", help="输出 JSON")]
+On = Annotated[Optional[str], typer.Option("--on", help="日期 YYYY-MM-DD，默认今天")]
 
 
 @dataclass
@@ -60,33 +65,21 @@ def emit_json(data: Any) -> None:
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=_default) + "\n")
 
 
-_console = None
-_err_console = None
-
-
-def console():
-    global _console
-    if _console is None:
-        from rich.console import Console
-
-        # Piped or in cron, Rich would squeeze tables to 80 columns; logs read better wide.
-        width = None if sys.stdout.isatty() or os.environ.get("COLUMNS") else 200
-        _console = Console(highlight=False, soft_wrap=True, width=width)
-    return _console
-
-
-def err_console():
-    global _err_console
-    if _err_console is None:
-        from rich.console import Console
-
-        _err_console = Console(stderr=True, highlight=False, soft_wrap=True)
-    return _err_console
-
-
 def warn(message: str) -> None:
     """A warning on stderr (kept off stdout so ``--json`` stays parseable)."""
     err_console().print(f"[yellow]提示：[/yellow]{message}", markup=True, soft_wrap=True)
+
+
+def say(text: str) -> None:
+    """One line of plain text on stdout (user text is never read as Rich markup)."""
+    console().print(text, markup=False, highlight=False, soft_wrap=True)
+
+
+def on_or_today(text: str | None) -> dt.date:
+    """The ``--on`` option: an ISO date, or today."""
+    from projledger.dates import parse_iso_date, today
+
+    return parse_iso_date(text, "日期") or today()
 
 
 def is_terminal() -> bool:

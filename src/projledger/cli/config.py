@@ -21,7 +21,7 @@ def config_show(ctx: typer.Context, as_json: Annotated[bool, typer.Option("--jso
     if as_json:
         emit_json(values)
         return
-    from projledger.render import print_table
+    from projledger.cli.render import print_table
 
     print_table("设置", ["键", "值"], [(k, v) for k, v in values.items()])
 
@@ -39,7 +39,11 @@ def config_set(
     with open_ledger(ctx) as ledger:
         with ledger.transaction() as writer:
             old, new = set_setting(writer, ledger.db, key, value)
-    console().print(f"{key}：{old} → {new}", markup=False)
+    console().print(f"{key}：{_shown(old)} → {_shown(new)}", markup=False)
+
+
+def _shown(value) -> str:
+    return "（未设置）" if value is None else str(value)
 
 
 @config_app.command("unset")

@@ -38,7 +38,7 @@ def history(ctx: typer.Context,
     if as_json:
         emit_json({"project": project.to_json() | {"id": project.id}, "changes": rows})
         return
-    from projledger.render import print_table
+    from projledger.cli.render import print_table
 
     actions = {"insert": "新增", "update": "修改", "delete": "删除"}
     table_rows = []

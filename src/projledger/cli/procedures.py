@@ -147,7 +147,7 @@ def procedure_list(
 ) -> None:
     """列出前期手续；--overdue 与 --due-within 同时给出时列出二者之和。"""
     from projledger.procedures import ProcedureStore
-    from projledger.render import print_table
+    from projledger.cli.render import print_table
     from projledger.workdays import provisional_warning
 
     day = parse_iso_date(as_of, "截至日期") or _today()
@@ -177,7 +177,7 @@ def procedure_list(
 def catalog_list(ctx: typer.Context, as_json: Json = False) -> None:
     """列出手续事项目录（内置与用户添加）。"""
     from projledger.procedures import Catalog
-    from projledger.render import print_table
+    from projledger.cli.render import print_table
 
     with open_ledger(ctx) as ledger:
         items = Catalog(ledger.db).items()

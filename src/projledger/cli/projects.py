@@ -1,4 +1,8 @@
-"""``projledger project …``, ``plan …`` and ``progress …``: the project ledger by hand."""
+"""``projledger project …``: the project ledger by hand (一项目一表), completion and termination.
+
+The annual plan commands are in :mod:`projledger.cli.plans`, ``progress log`` in
+:mod:`projledger.cli.progress`.
+"""
 
 from __future__ import annotations
 
@@ -6,12 +10,10 @@ from typing import Annotated, Optional
 
 import typer
 
-from projledger.cli.common import console, emit_json, open_ledger, parse_amount, warn
-from projledger.dates import parse_iso_date, parse_period
+from projledger.cli.common import On, console, emit_json, on_or_today, open_ledger, parse_amount, say
+from projledger.dates import parse_iso_date
 
 project_app = typer.Typer(help="项目（一项目一表）", no_args_is_help=True)
-plan_app = typer.Typer(help="年度重大项目投资计划", no_args_is_help=True)
-progress_app = typer.Typer(help="进度台账（逐月累计完成投资、形象进度）", no_args_is_help=True)
 
 Ref = Annotated[str, typer.Argument(help="项目代码、编号或完整名称", metavar="CODE_OR_ID")]
 Json = Annotated[bool, typer.Option("--json", help="输出 JSON")]
@@ -111,7 +113,7 @@ def project_list(
     from projledger.plans import plans_for_year
     from projledger.progress import ytd_by_project
     from projledger.projects import Projects
-    from projledger.render import print_table
+    from projledger.cli.render import print_table
 
     with open_ledger(ctx) as ledger:
         projects = Projects(ledger.db).list(township=township, department=department, stage=stage)
@@ -149,7 +151,7 @@ def project_show(ctx: typer.Context, ref: Ref, as_json: Json = False) -> None:
     from projledger.plans import Plans
     from projledger.progress import ProgressLog
     from projledger.projects import Projects
-    from projledger.render import print_table
+    from projledger.cli.render import print_table
 
     with open_ledger(ctx) as ledger:
         project = Projects(ledger.db).get(ref)
@@ -178,74 +180,45 @@ def project_show(ctx: typer.Context, ref: Ref, as_json: Json = False) -> None:
                       r.reported_on) for r in progress], justify_right=(1, 2))
 
 
-@plan_app.command("set")
-def plan_set(
-    ctx: typer.Context,
-    ref: Ref,
-    year: Annotated[int, typer.Option("--year", help="年度")],
-    investment: Annotated[Optional[str], typer.Option("--investment", help="年度计划投资（万元）")] = None,
-    nature: Annotated[Optional[str], typer.Option("--nature", help="新开工 / 续建 / 前期")] = None,
-    planned_start: Annotated[Optional[str], typer.Option("--planned-start", help="计划开工日期")] = None,
+@project_app.command("complete")
+def project_complete(
+    ctx: typer.Context, ref: Ref, on: On = None,
+    stage: Annotated[str, typer.Option("--stage", help="竣工（默认）或 投产")] = "竣工",
 ) -> None:
-    """设置项目的年度计划（列入该年度重大项目计划；储备项目随之出库）。"""
-    import datetime as dt
-
+    """竣工 / 投产：销号清零，移出以后年度的计划。"""
     from projledger.lifecycle import Lifecycle
-    from projledger.plans import Plans
-    from projledger.projects import Projects
 
-    amount = parse_amount(investment, "年度计划投资")
-    start = parse_iso_date(planned_start, "计划开工日期")
+    when = on_or_today(on)
     with open_ledger(ctx) as ledger:
-        project = Projects(ledger.db).get(ref)
-        plans, lifecycle = Plans(ledger.db), Lifecycle(ledger.db)
-        entering = plans.get(project.id, year) is None
-        if entering:
-            lifecycle.check_adopt(project, year, nature, strict=False)
+        life = Lifecycle(ledger.db)
+        project = life.projects.get(ref)
+        life.check_complete(project, when, stage)
         with ledger.transaction() as writer:
-            if entering and amount is not None:
-                # A new plan record is 列入年度计划: out of the reserve, stage follows the nature.
-                lifecycle.adopt(writer, project, year, investment=amount, nature=nature, on=dt.date.today(),
-                                strict=False)
-                outcome = "created"
-                if start is not None:
-                    plans.set(writer, Projects(ledger.db).get(str(project.id)), year, planned_start=start)
-            else:
-                outcome = plans.set(writer, project, year, investment=amount, nature=nature,
-                                    planned_start=start)
-    words = {"created": "已列入", "updated": "已更新", "unchanged": "没有变化："}
-    console().print(f"{words[outcome]}{year}年度计划：{project.label}", markup=False)
-    if nature == "续建" and (project.actual_start is None or project.actual_start.year >= year):
-        warn(f"项目“{project.label}”按续建列入{year}年度计划，但还没有{year}年以前的实际开工日期，请补录 --actual-start")
+            removed = life.complete(writer, project, when, stage)
+    tail = f"，已移出{'、'.join(map(str, removed))}年度计划" if removed else ""
+    say(f"{project.label} 已于{when}{stage}，销号清零{tail}")
 
 
-@progress_app.command("log")
-def progress_log(
-    ctx: typer.Context,
-    ref: Ref,
-    period: Annotated[str, typer.Option("--period", help="期间 YYYY-MM")],
-    ytd: Annotated[Optional[str], typer.Option("--ytd", help="本年累计完成投资（万元）")] = None,
-    month: Annotated[Optional[str], typer.Option("--month", help="当月完成投资（万元）；只给它时累计按上月累计+当月推算")] = None,
-    status: Annotated[Optional[str], typer.Option("--status", help="形象进度")] = None,
-    reported_on: Annotated[Optional[str], typer.Option("--reported-on", help="填报日期")] = None,
+@project_app.command("terminate")
+def project_terminate(
+    ctx: typer.Context, ref: Ref,
+    reason: Annotated[str, typer.Option("--reason", help="终止或退库的原因（必填）")],
+    as_stage: Annotated[Optional[str], typer.Option("--as", help="终止 / 退库（默认：储备项目退库，其余终止）")] = None,
+    on: On = None,
 ) -> None:
-    """登记项目某月进度。"""
-    from projledger.progress import ProgressLog
-    from projledger.projects import Projects
+    """终止项目或退出储备库（须写明原因），同时移出储备库和以后年度的计划。"""
+    from projledger.lifecycle import Lifecycle
 
-    period = parse_period(period)
-    ytd_amount, month_amount = parse_amount(ytd, "累计完成投资"), parse_amount(month, "当月完成投资")
-    reported = parse_iso_date(reported_on, "填报日期")
+    when = on_or_today(on)
     with open_ledger(ctx) as ledger:
-        project = Projects(ledger.db).get(ref)
+        life = Lifecycle(ledger.db)
+        project = life.projects.get(ref)
+        life.check_terminate(project, as_stage, reason)
         with ledger.transaction() as writer:
-            outcome = ProgressLog(ledger.db).log(writer, project, period, ytd=ytd_amount, month=month_amount,
-                                                 status=status, reported_on=reported, source="cli")
-    words = {"created": "已登记", "updated": "已更新", "unchanged": "没有变化："}
-    console().print(f"{words[outcome]}{period}进度：{project.label}", markup=False)
+            stage, removed = life.terminate(writer, project, when, reason, as_stage)
+    tail = f"，已移出{'、'.join(map(str, removed))}年度计划" if removed else ""
+    say(f"{project.label} 已{stage}（{when}，原因：{reason.strip()}）{tail}")
 
 
 def register(app: typer.Typer) -> None:
     app.add_typer(project_app, name="project")
-    app.add_typer(plan_app, name="plan")
-    app.add_typer(progress_app, name="progress")

@@ -144,7 +144,7 @@ def history(
     if as_json:
         emit_json({"unit": found.name, "kind": found.kind, "history": rows})
         return
-    from projledger.render import print_table
+    from projledger.cli.render import print_table
 
     words = {"township": "乡镇排名", "department": "部门排名"}
     table_rows = [
@@ -167,7 +167,7 @@ def export(
     fmt: Annotated[Optional[str], typer.Option("--format", help="csv | json | xlsx（默认按文件扩展名）")] = None,
 ) -> None:
     """导出台账：项目、年度计划、进度、问题、前期手续（CSV 带 BOM / JSON / Excel），原子写入。"""
-    from projledger.exports import export_table, resolve_format, resolve_table
+    from projledger.reports.exports import export_table, resolve_format, resolve_table
 
     name = resolve_table(table)
     dest = Path(out)

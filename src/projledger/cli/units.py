@@ -88,7 +88,7 @@ def unit_list(
     as_json: Annotated[bool, typer.Option("--json", help="输出 JSON")] = False,
 ) -> None:
     """列出单位及别名。"""
-    from projledger.render import print_table
+    from projledger.cli.render import print_table
     from projledger.units import KIND_LABELS, Units, check_kind
 
     if kind:
