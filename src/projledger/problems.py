@@ -15,7 +15,11 @@ and where it counts from (``reported_on``, or ``due_start`` after ``reopen --lim
 
 Status moves ``open`` → ``closed`` (:meth:`close`, with date and resolution) and back only
 explicitly (:meth:`reopen`); every change goes through the caller's
-:class:`~projledger.store.AuditedWriter`, so ``projledger history PROJECT`` shows it.
+:class:`~projledger.store.AuditedWriter`, so ``projledger history PROJECT`` shows it.  The
+reply / close / reopen / escalate rules and the cards are the shared life of a tracked item
+(:mod:`projledger.tracking`, also followed by the items decided at meetings); this module
+keeps the problem's own table, reads and the import path.  A problem found at a meeting
+carries its ``meeting_id`` (``problem add --meeting``).
 
 "Open as of D" (used by the warning cards and the problem-list workbook) means reported on or
 before D and not closed by D, so a report for a past date shows what was open then.
@@ -35,9 +39,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field, replace
 
+from projledger import tracking
 from projledger.errors import DataError, NotFoundError
 from projledger.projects import Project, Projects
 from projledger.text import squash
+from projledger.tracking import STATUSES, TrackedItem, TrackedKind, choose
 from projledger.units import Unit, Units
 
 __all__ = [
@@ -48,15 +54,19 @@ __all__ = [
     "record_imported",
     "choose",
     "STATUSES",
+    "PROBLEM",
 ]
 
-STATUSES = ("open", "closed")
+#: Where problems live, for the shared lifecycle (:mod:`projledger.tracking`).
+PROBLEM = TrackedKind(kind="problem", noun="问题", table="problems", start_label="提出日期",
+                      escalation_table="problem_escalations", escalation_key="problem_id",
+                      command="problem")
 
 _SELECT = (
     "SELECT p.id, p.project_id, p.text, p.category, p.level, p.lead_unit_id, p.reported_on,"
     " p.reply_workdays, p.reply_due_on, p.reply_due_provisional, p.replied_on, p.reply_text,"
     " p.due_workdays, p.due_on, p.due_provisional, p.status, p.closed_on, p.resolution, p.source,"
-    " pr.code, pr.name, pr.township_id"
+    " pr.code, pr.name, pr.township_id, p.meeting_id"
     " FROM problems p JOIN projects pr ON pr.id = p.project_id"
 )
 
@@ -67,23 +77,6 @@ def _date(text: str | None) -> dt.date | None:
 
 def _iso(day: dt.date | None) -> str | None:
     return day.isoformat() if day else None
-
-
-def choose(value: str | None, choices: list[str] | tuple[str, ...], what: str) -> str | None:
-    """A value from a settings list: exact (after squash) or the one choice it is a prefix of.
-
-    ``市级`` picks ``市级及以上``; an unknown or ambiguous value is a data error listing the choices.
-    """
-    if value is None or not value.strip():
-        return None
-    key = squash(value)
-    for choice in choices:
-        if squash(choice) == key:
-            return choice
-    starts = [c for c in choices if squash(c).startswith(key)]
-    if len(starts) == 1:
-        return starts[0]
-    raise DataError(f"{what}“{value.strip()}”无效，应为：{'、'.join(choices)}")
 
 
 @dataclass(frozen=True)
@@ -97,7 +90,7 @@ class Escalation:
 
 
 @dataclass(frozen=True)
-class Problem:
+class Problem(TrackedItem):
     """One row of the problem ledger, with its project and unit names resolved."""
 
     id: int
@@ -125,14 +118,11 @@ class Problem:
     source: str | None
     responsible_units: tuple[str, ...] = ()
     escalations: tuple[Escalation, ...] = ()
+    meeting_id: int | None = None
 
     @property
-    def is_open(self) -> bool:
-        return self.status == "open"
-
-    def open_on(self, as_of: dt.date) -> bool:
-        """Reported by ``as_of`` and not closed by then."""
-        return self.reported_on <= as_of and (self.closed_on is None or self.closed_on > as_of)
+    def started_on(self) -> dt.date:
+        return self.reported_on
 
     def to_json(self) -> dict:
         """SPEC §9 keys first, then the rest of the record."""
@@ -146,6 +136,7 @@ class Problem:
             "reply": self.reply_text, "due_provisional": self.due_provisional,
             "reply_due_provisional": self.reply_due_provisional, "resolution": self.resolution,
             "source": self.source, "escalations": [e.to_json() for e in self.escalations],
+            "meeting_id": self.meeting_id,
         }
 
 
@@ -168,9 +159,11 @@ class NewProblem:
     due_provisional: bool
     source: str = "cli"
     warnings: tuple[str, ...] = field(default=())
+    meeting_id: int | None = None
 
     def row(self) -> dict:
-        return {
+        extra = {"meeting_id": self.meeting_id} if self.meeting_id is not None else {}
+        return {**extra,
             "project_id": self.project.id, "text": self.text, "text_key": squash(self.text),
             "category": self.category, "level": self.level, "lead_unit_id": self.lead_unit_id,
             "reported_on": self.reported_on.isoformat(), "reply_workdays": self.reply_workdays,
@@ -183,10 +176,7 @@ class NewProblem:
 
 
 def _clean_text(text: str | None, what: str = "问题内容") -> str:
-    cleaned = (text or "").strip()
-    if not squash(cleaned):
-        raise DataError(f"{what}不能为空")
-    return cleaned
+    return tracking.clean_text(text, what)
 
 
 class ProblemStore:
@@ -221,7 +211,7 @@ class ProblemStore:
         for row in rows:
             (pid, project_id, text, category, level, lead_id, reported, reply_wd, reply_due, reply_prov,
              replied, reply_text, due_wd, due, due_prov, status, closed, resolution, source,
-             code, name, township_id) = row
+             code, name, township_id, meeting_id) = row
             township, lead = self.units.by_id(township_id), self.units.by_id(lead_id)
             problems.append(Problem(
                 id=pid, project_id=project_id, project_code=code, project_name=name,
@@ -230,7 +220,7 @@ class ProblemStore:
                 reported_on=_date(reported), reply_workdays=reply_wd, reply_due_on=_date(reply_due),
                 reply_due_provisional=bool(reply_prov), replied_on=_date(replied), reply_text=reply_text,
                 due_workdays=due_wd, due_on=_date(due), due_provisional=bool(due_prov), status=status,
-                closed_on=_date(closed), resolution=resolution, source=source,
+                closed_on=_date(closed), resolution=resolution, source=source, meeting_id=meeting_id,
             ))
         return self._with_details(problems)
 
@@ -299,19 +289,20 @@ class ProblemStore:
 
     def overdue_workdays(self, problem: Problem, as_of: dt.date) -> int:
         """Working days after the 解决时限 up to ``as_of`` (0 when closed or not late)."""
-        if problem.due_on is None or not problem.open_on(as_of):
-            return 0
-        return self.calendar.overdue_workdays(problem.due_on, as_of)
+        return tracking.overdue_workdays(problem, as_of, self.calendar)
+
+    def _thresholds(self):
+        from projledger.cards import CardThresholds
+
+        return CardThresholds.from_settings(self.settings.cards)
 
     def card(self, problem: Problem, as_of: dt.date):
-        """The problem's warning card on ``as_of`` (a :class:`~projledger.cards.CardItem` or None)."""
-        from projledger.cards import CardThresholds, deadline_card
+        """The problem's warning card from its 解决时限 on ``as_of`` (a CardItem or None)."""
+        return tracking.due_card(PROBLEM, problem, as_of, self.calendar, self._thresholds())
 
-        if problem.due_on is None or not problem.open_on(as_of):
-            return None
-        thresholds = CardThresholds.from_settings(self.settings.cards)
-        return deadline_card("problem", problem.text, problem.due_on, as_of, self.calendar,
-                             thresholds, project_id=problem.project_id)
+    def reply_card(self, problem: Problem, as_of: dt.date):
+        """Kind ``reply``: no 解决意见 by ``as_of`` though its deadline has passed (seed 004)."""
+        return tracking.reply_card(PROBLEM, problem, as_of, self.calendar, self._thresholds())
 
     # -- validation -------------------------------------------------------------
     def _unit(self, value: str | Unit | int | None, role: str) -> Unit | None:
@@ -324,16 +315,11 @@ class ProblemStore:
             return unit
         return self.units.resolve(value, role=role)
 
-    def _deadline(self, start: dt.date, workdays: int, what: str):
-        if isinstance(workdays, bool) or not isinstance(workdays, int) or workdays < 0:
-            raise DataError(f"{what}应为非负整数个工作日，而不是“{workdays}”")
-        return self.calendar.add_workdays(start, workdays)
-
     def prepare(self, project: Project | str | int, text: str, category: str | None = None,
                 level: str | None = None, lead: str | Unit | int | None = None,
                 responsible: tuple | list = (), reported_on: dt.date | None = None,
                 limit_workdays: int | None = None, *, source: str = "cli",
-                require_lead: bool = True) -> NewProblem:
+                require_lead: bool = True, meeting_id: int | None = None) -> NewProblem:
         """Validate a new problem and compute its deadlines; writes nothing.
 
         The lead unit defaults to the project's department; without either it is an error
@@ -354,18 +340,16 @@ class ProblemStore:
             if unit.id not in responsible_ids:
                 responsible_ids.append(unit.id)
         reported = reported_on or dt.date.today()
-        reply = self._deadline(reported, settings.problem_reply_workdays, "提出解决意见时限")
         limit = settings.problem_default_workdays if limit_workdays is None else limit_workdays
-        due = self._deadline(reported, limit, "解决时限")
-        warnings = tuple(dict.fromkeys((*reply.warnings, *due.warnings)))
+        due = tracking.deadlines(self.calendar, reported, settings.problem_reply_workdays, limit)
         return NewProblem(
             project=project, text=text, category=choose(category, settings.problem_categories, "问题类别"),
             level=choose(level, settings.problem_levels, "问题层级"),
             lead_unit_id=lead_unit.id if lead_unit else None,
             responsible_ids=tuple(responsible_ids), reported_on=reported,
-            reply_workdays=settings.problem_reply_workdays, reply_due_on=reply.due,
-            reply_due_provisional=not reply.calendar_complete, due_workdays=limit, due_on=due.due,
-            due_provisional=not due.calendar_complete, source=source, warnings=warnings,
+            reply_workdays=due.reply_workdays, reply_due_on=due.reply_due_on,
+            reply_due_provisional=due.reply_due_provisional, due_workdays=limit, due_on=due.due_on,
+            due_provisional=due.due_provisional, source=source, warnings=due.warnings, meeting_id=meeting_id,
         )
 
     def _existing_key(self, project_id: int, text: str) -> int | None:
@@ -392,71 +376,25 @@ class ProblemStore:
                            limit_workdays, source=source)
         return self.insert(w, new)
 
-    def _check_after_reported(self, problem: Problem, on: dt.date, what: str) -> None:
-        if on < problem.reported_on:
-            raise DataError(f"{what}{on.isoformat()}早于问题提出日期{problem.reported_on.isoformat()}")
-
     def reply(self, w, problem_id: int, on: dt.date, text: str) -> tuple[Problem, bool]:
         """Record the lead unit's proposed solution (解决意见); returns (problem, was it new)."""
-        problem = self.get(problem_id)
-        if not problem.is_open:
-            raise DataError(f"问题 {problem.id} 已于{_iso(problem.closed_on)}办结，不能再登记解决意见")
-        self._check_after_reported(problem, on, "解决意见日期")
-        first = problem.replied_on is None
-        w.update("problems", {"id": problem.id},
-                 {"replied_on": on.isoformat(), "reply_text": _clean_text(text, "解决意见")},
-                 project_id=problem.project_id)
-        return self.get(problem.id), first
+        first = tracking.reply(w, PROBLEM, self.get(problem_id), on, text)
+        return self.get(problem_id), first
 
     def close(self, w, problem_id: int, on: dt.date, resolution: str | None = None) -> Problem:
-        problem = self.get(problem_id)
-        if not problem.is_open:
-            raise DataError(f"问题 {problem.id} 已于{_iso(problem.closed_on)}办结，不能重复办结"
-                            "（如需重新打开请用 projledger problem reopen）")
-        self._check_after_reported(problem, on, "办结日期")
-        w.update("problems", {"id": problem.id},
-                 {"status": "closed", "closed_on": on.isoformat(),
-                  "resolution": (resolution or "").strip() or None},
-                 project_id=problem.project_id)
-        return self.get(problem.id)
+        tracking.close(w, PROBLEM, self.get(problem_id), on, resolution)
+        return self.get(problem_id)
 
     def reopen(self, w, problem_id: int, on: dt.date | None = None,
                limit_workdays: int | None = None) -> tuple[Problem, tuple[str, ...]]:
         """Reopen a closed problem (audited); with ``limit_workdays`` a new 解决时限 from ``on``."""
-        problem = self.get(problem_id)
-        if problem.is_open:
-            raise DataError(f"问题 {problem.id} 尚未办结，无需重新打开")
-        changes: dict = {"status": "open", "closed_on": None, "resolution": None}
-        warnings: tuple[str, ...] = ()
-        if limit_workdays is not None:
-            start = on or dt.date.today()
-            self._check_after_reported(problem, start, "重新打开日期")
-            due = self._deadline(start, limit_workdays, "解决时限")
-            changes.update(due_start=start.isoformat(), due_workdays=limit_workdays,
-                           due_on=due.due.isoformat(),
-                           due_provisional=int(not due.calendar_complete))
-            warnings = due.warnings
-        w.update("problems", {"id": problem.id}, changes, project_id=problem.project_id)
-        return self.get(problem.id), warnings
+        warnings = tracking.reopen(w, PROBLEM, self.get(problem_id), self.calendar, on, limit_workdays)
+        return self.get(problem_id), warnings
 
     def escalate(self, w, problem_id: int, level: str, on: dt.date, note: str | None = None) -> Problem:
         """Raise the problem's level (提级协调) and record when and why."""
-        problem = self.get(problem_id)
-        levels = list(self.settings.problem_levels)
-        target = choose(level, levels, "问题层级")
-        if not problem.is_open:
-            raise DataError(f"问题 {problem.id} 已办结，不能提级")
-        if problem.level == target:
-            raise DataError(f"问题 {problem.id} 已是“{target}”层级")
-        if problem.level in levels and levels.index(target) < levels.index(problem.level):
-            raise DataError(f"问题 {problem.id} 当前为“{problem.level}”，只能向上提级（{'→'.join(levels)}）")
-        self._check_after_reported(problem, on, "提级日期")
-        w.insert("problem_escalations", {"problem_id": problem.id, "level": target,
-                                         "escalated_on": on.isoformat(),
-                                         "note": (note or "").strip() or None},
-                 project_id=problem.project_id)
-        w.update("problems", {"id": problem.id}, {"level": target}, project_id=problem.project_id)
-        return self.get(problem.id)
+        tracking.escalate(w, PROBLEM, self.get(problem_id), level, self.settings.problem_levels, on, note)
+        return self.get(problem_id)
 
 
 def record_imported(w, project, texts: list[str], reported_on, lead_unit_id, source,

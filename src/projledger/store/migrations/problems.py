@@ -66,3 +66,12 @@ def m002_problem_due_start(db):
     # Why: `problem reopen --limit N` restarts the 解决时限 from the reopening day, and a
     # provisional deadline must be recomputable from its own start (NULL = reported_on).
     db.execute("ALTER TABLE problems ADD COLUMN due_start TEXT")
+
+
+@migrations()
+def m003_problem_meeting(db):
+    # Why: `problem add --meeting ID` links a problem found at a meeting to it (SPEC §11); the
+    # meetings table comes in the later "meetings" set, so the column is a plain id checked
+    # by the problem ledger (an ALTER TABLE cannot add a foreign key to a table made later).
+    db.execute("ALTER TABLE problems ADD COLUMN meeting_id INTEGER")
+    db.execute("CREATE INDEX idx_problems_meeting ON problems(meeting_id)")
