@@ -198,12 +198,12 @@ def test_columns_beyond_max_cols_are_dropped(tmp_path):
     assert sheet.truncated is True
 
 
-def test_rows_beyond_max_rows_are_dropped(tmp_path, monkeypatch):
+def test_rows_beyond_max_rows_refuse_the_whole_file(tmp_path, monkeypatch):
     monkeypatch.setattr(readers, "MAX_ROWS", 3)
     path = make_xlsx(tmp_path / "long.xlsx", {"S": [[i] for i in range(1, 8)]})
-    [sheet] = read_workbook(path)
-    assert sheet.rows == [[1.0], [2.0], [3.0]]
-    assert sheet.truncated is True
+    refused(path, "超过3行的上限", "整个文件未导入")
+    exactly = make_xlsx(tmp_path / "three.xlsx", {"S": [[i] for i in range(1, 4)]})
+    assert read_workbook(exactly)[0].rows == [[1.0], [2.0], [3.0]]
 
 
 def test_far_away_cell_is_refused_before_calamine_allocates_the_grid(tmp_path, monkeypatch):
@@ -484,3 +484,69 @@ def test_sheet_the_scan_cannot_locate_is_refused(tmp_path):
         wb_xml = z.read("xl/workbook.xml").decode()
     path = rewrite_zip(base, tmp_path / "lost.xlsx", {"xl/workbook.xml": wb_xml.replace('r:id="rId1"', 'r:id="rId9"')})
     refused(path)
+
+
+# ---------------------------------------------------------------- hidden rows/columns, cleaned text (issue 13)
+
+
+def test_xlsx_hidden_columns_and_rows_are_reported(tmp_path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "S"
+    for row in (["项目名称", "总投资", "年度计划", "备注"], ["甲", 1, 2, "x"], ["乙", 3, 4, "y"]):
+        ws.append(row)
+    ws.column_dimensions["B"].hidden = True
+    ws.column_dimensions.group("C", "D", hidden=True)  # one <col min="3" max="4" hidden="1">
+    ws.row_dimensions[3].hidden = True
+    wb.save(tmp_path / "hidden.xlsx")
+    [sheet] = read_workbook(tmp_path / "hidden.xlsx")
+    assert sheet.hidden_cols == {1, 2, 3}
+    assert sheet.hidden_rows == {3}
+    assert sheet.rows[2] == ["乙", 3.0, 4.0, "y"]  # hidden cells are still read
+
+
+def test_hidden_flags_in_single_quotes_count_too(tmp_path):
+    xml = ("<worksheet xmlns='http://schemas.openxmlformats.org/spreadsheetml/2006/main'>"
+           "<cols><col min='2' max='2' hidden='true'/></cols><sheetData>"
+           "<row r='1'><c r='A1' t='inlineStr'><is><t>a</t></is></c></row>"
+           "<row r='2' hidden='1'><c r='B2'><v>5</v></c></row></sheetData></worksheet>")
+    [sheet] = read_workbook(crafted_xlsx(tmp_path, xml))
+    assert (sheet.hidden_cols, sheet.hidden_rows) == ({1}, {2})
+    assert sheet.rows == [["a"], [None, 5.0]]
+
+
+def test_ods_collapsed_columns_and_rows_are_reported(tmp_path):
+    path = make_ods(tmp_path / "t.ods")
+    content = zipfile.ZipFile(path).read("content.xml").decode()
+    content = content.replace('<table:table table:name="项目表">',
+                              '<table:table table:name="项目表"><table:table-column/>'
+                              '<table:table-column table:visibility="collapse" table:number-columns-repeated="2"/>', 1)
+    rows = content.split("<table:table-row>")
+    content = rows[0] + "<table:table-row>" + rows[1] + '<table:table-row table:visibility="collapse">' + rows[2]
+    hidden = rewrite_zip(path, tmp_path / "hidden.ods", {"content.xml": content})
+    [sheet] = read_workbook(hidden)
+    assert sheet.hidden_cols == {1, 2}
+    assert sheet.hidden_rows == {2}
+    assert sheet.rows[1] == ["甲", 1200.5, dt.date(2026, 3, 5)]
+
+
+def test_csv_has_no_hidden_rows_or_columns(tmp_path):
+    path = tmp_path / "t.csv"
+    path.write_text("项目名称,总投资\n甲,1\n", encoding="utf-8")
+    [sheet] = read_workbook(path)
+    assert (sheet.hidden_cols, sheet.hidden_rows) == (set(), set())
+
+
+def test_invisible_and_control_characters_are_cleaned_at_the_reader(tmp_path):
+    dirty = ["\ufeff城关\u200b镇\u200d项目", "\u202e反向\u202c名称", "软\u00ad连字符", "竖\x0b制表\x0c换页\x01"]
+    # Excel keeps a control character in XML as _x000B_; openpyxl refuses to write one at all.
+    cells = "".join(f'<c r="{col}1" t="inlineStr"><is><t>{text}</t></is></c>' for col, text in
+                    zip("ABCD", [*dirty[:3], "竖_x000B_制表_x000C_换页_x0001_"]))
+    xml = (SHEET_HEAD + f'<row r="1">{cells}</row><row r="2"><c r="A2" t="inlineStr"><is><t>\u200b</t></is>'
+           '</c><c r="B2"><v>5</v></c></row>' + SHEET_TAIL)
+    [sheet] = read_workbook(crafted_xlsx(tmp_path, xml))
+    expected = ["城关镇项目", "反向名称", "软连字符", "竖\n制表\n换页"]
+    assert sheet.rows == [expected, [None, 5.0]]  # a cell of only invisible characters is blank
+    csv_path = tmp_path / "dirty.csv"
+    csv_path.write_text(",".join(dirty) + "\n\u200b,5\n", encoding="utf-8")
+    assert read_workbook(csv_path)[0].rows == [expected, [None, "5"]]

@@ -28,13 +28,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from projledger.sheets import safety
+from projledger.text import clean_cell
 
 __all__ = ["Sheet", "read_workbook", "read_csv", "MAX_ROWS", "MAX_COLS"]
 
 MAX_ROWS = 200_000
 MAX_COLS = 2_000
 _CSV_ENCODINGS = ("utf-8-sig", "utf-8", "gb18030")
-_BLANK = {"": None}  # dict.get maps "" to None and every other value to itself, in C
 
 
 @dataclass
@@ -49,8 +49,10 @@ class Sheet:
     merged: list[tuple[int, int, int, int]] = field(default_factory=list)  # (r0, c0, r1, c1) into rows
     error_cells: dict[tuple[int, int], str] = field(default_factory=dict)  # (excel_row, col0) -> "#DIV/0!"
     hidden: bool = False
-    truncated: bool = False  # rows past MAX_ROWS or cells past MAX_COLS were dropped
+    truncated: bool = False  # cells past MAX_COLS were dropped (rows past MAX_ROWS refuse the file)
     source: str = ""  # file name, for messages
+    hidden_cols: set[int] = field(default_factory=set)  # 0-based columns hidden in the file
+    hidden_rows: set[int] = field(default_factory=set)  # Excel row numbers hidden in the file
 
 
 def read_workbook(path: Path) -> list[Sheet]:
@@ -86,11 +88,13 @@ def _read_calamine(path: Path, info: safety.Inspection) -> list[Sheet]:
                 merged = grid.merged_cell_ranges or []
             except Exception as exc:
                 raise safety.fail(path, f"工作表“{meta.name}”无法读取（{_short(exc)}）") from None
-            sheet = _sheet_from_grid(meta.name, raw)
+            sheet = _sheet_from_grid(path, meta.name, raw)
             sheet.hidden = meta.visible != calamine.SheetVisibleEnum.Visible
             sheet.epoch1904 = info.epoch1904
             sheet.formula_cells = info.formula_cells.get(meta.name, set())
             sheet.error_cells = info.error_cells.get(meta.name, {})
+            sheet.hidden_cols = info.hidden_cols.get(meta.name, set())
+            sheet.hidden_rows = info.hidden_rows.get(meta.name, set())
             sheet.merged = _clip_merged(merged, len(sheet.rows))
             sheet.source = path.name
             sheets.append(sheet)
@@ -117,22 +121,29 @@ def _check_extent(path: Path, name: str, info: safety.Inspection) -> None:
         )
 
 
-def _sheet_from_grid(name: str, raw: list[list[object]]) -> Sheet:
-    """The light per-row pass: "" -> None, trailing blanks trimmed, rows/columns capped."""
-    truncated = len(raw) > MAX_ROWS
+def _sheet_from_grid(path: Path, name: str, raw: list[list[object]]) -> Sheet:
+    """The light per-row pass: text cleaned, "" -> None, trailing blanks trimmed, columns capped."""
+    if len(raw) > MAX_ROWS:
+        raise _too_many_rows(path, clean_cell(name))
+    truncated = False
     rows: list[list[object]] = []
-    get = _BLANK.get
-    for row in raw[:MAX_ROWS]:
+    for row in raw:
         if len(row) > MAX_COLS:
             truncated = truncated or any(v != "" for v in row[MAX_COLS:])
             row = row[:MAX_COLS]
-        cells = list(map(get, row, row))
+        cells = [(clean_cell(v) or None) if v.__class__ is str else v for v in row]
         while cells and cells[-1] is None:
             cells.pop()
         rows.append(cells)
     while rows and not rows[-1]:
         rows.pop()
-    return Sheet(name=name, rows=rows, row_numbers=list(range(1, len(rows) + 1)), truncated=truncated)
+    return Sheet(name=clean_cell(name), rows=rows, row_numbers=list(range(1, len(rows) + 1)),
+                 truncated=truncated)
+
+
+def _too_many_rows(path: Path, sheet: str):
+    return safety.fail(path, f"工作表“{sheet}”超过{MAX_ROWS:,}行的上限，整个文件未导入"
+                             "（请拆分成几个文件后再导入）")
 
 
 def _clip_merged(ranges, height: int) -> list[tuple[int, int, int, int]]:
@@ -158,12 +169,11 @@ def read_csv(path: Path, encoding_hint: str | None = None) -> Sheet:
     try:
         for record in reader:
             if len(rows) >= MAX_ROWS:
-                truncated = True
-                break
+                raise _too_many_rows(path, clean_cell(path.stem))
             if len(record) > MAX_COLS:
                 truncated = truncated or any(record[MAX_COLS:])
                 record = record[:MAX_COLS]
-            cells = [cell if cell.strip() else None for cell in record]
+            cells = [cell if (cell := clean_cell(raw)).strip() else None for raw in record]
             while cells and cells[-1] is None:
                 cells.pop()
             rows.append(cells)
@@ -173,7 +183,8 @@ def read_csv(path: Path, encoding_hint: str | None = None) -> Sheet:
     while rows and not rows[-1]:
         rows.pop()
         numbers.pop()
-    return Sheet(name=path.stem, rows=rows, row_numbers=numbers, truncated=truncated, source=path.name)
+    return Sheet(name=clean_cell(path.stem), rows=rows, row_numbers=numbers, truncated=truncated,
+                 source=path.name)
 
 
 def _decode(path: Path, raw: bytes, hint: str | None) -> str:

@@ -31,8 +31,11 @@ from __future__ import annotations
 
 import codecs
 import copy
+import html
+import lzma
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -59,6 +62,8 @@ RATIO_MIN_BYTES = 1024 * 1024
 MAX_MEMBERS = 5_000
 MAX_CELLS = 20_000_000  # rows x columns calamine would allocate for one sheet (~30 B each)
 _CHUNK = 4 * 1024 * 1024
+_HIDDEN_COLS_CAP = 2_000  # the reader keeps no column past this (readers.MAX_COLS)
+_HIDDEN_ROWS_CAP = 200_001  # nor a row past this (readers.MAX_ROWS, +1 to notice the excess)
 _PROLOG_BYTES = 64 * 1024
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -80,6 +85,9 @@ class Inspection:
     # per sheet name (xlsx only): (largest row number, largest column count) actually used
     extent: dict[str, tuple[int, int]] = field(default_factory=dict)
     encoding: str | None = None  # csv: the first encoding that decoded the sample
+    # per sheet name (xlsx, ods): hidden 0-based columns and hidden Excel row numbers
+    hidden_cols: dict[str, set[int]] = field(default_factory=dict)
+    hidden_rows: dict[str, set[int]] = field(default_factory=dict)
 
 
 def fail(path: Path, reason: str) -> DataError:
@@ -190,7 +198,11 @@ def _inspect_zip(path: Path) -> Inspection:
             raise fail(path, _zip_guess(names))
     except zipfile.BadZipFile as exc:
         raise fail(path, f"文件已损坏（{_zip_reason(exc)}）") from None
-    except (zipfile.LargeZipFile, NotImplementedError, EOFError, ValueError, OSError) as exc:
+    except (zlib.error, lzma.LZMAError) as exc:
+        raise fail(path, f"文件已损坏（压缩数据无法解压：{type(exc).__name__}）") from None
+    except LookupError as exc:  # an XML prolog naming an encoding Python does not know
+        raise fail(path, f"文件已损坏（XML声明了无法识别的编码：{str(exc)[:60]}）") from None
+    except (zipfile.LargeZipFile, RuntimeError, EOFError, ValueError, OSError) as exc:
         raise fail(path, f"文件已损坏或格式不受支持（{exc}）") from None
 
 
@@ -356,12 +368,43 @@ def _inspect_xlsx(path, zf, infos, workbook) -> Inspection:
         scan = _SheetScan() if sheet_name is not None else None
         head = _stream_member(path, zf, info, scan.feed if scan else None)
         _check_prolog(path, info.filename, head)
+        _check_string_counts(path, info, head)
         if scan is not None:
             scan.finish()
+            if scan.bad_ref is not None:
+                raise fail(path, f"工作表“{sheet_name}”的单元格位置超出Excel范围"
+                                 f"（{scan.bad_ref.decode('utf-8', 'replace')}），疑似恶意构造的文件")
             result.formula_cells[sheet_name] = scan.formulas
             result.error_cells[sheet_name] = scan.errors
             result.extent[sheet_name] = (scan.max_row, scan.max_col)
+            result.hidden_rows[sheet_name] = scan.hidden_rows
+            result.hidden_cols[sheet_name] = scan.hidden_cols
     return result
+
+
+_SST = re.compile(rb"<(?:\w+:)?sst\b[^>]*>")
+_FIRST_ELEMENT = re.compile(rb"<(?![?!])")
+
+
+def _check_string_counts(path: Path, info: zipfile.ZipInfo, head: bytes) -> None:
+    """sharedStrings ``count``/``uniqueCount``: calamine reserves memory for what they claim.
+
+    Each shared string takes at least 5 bytes of XML (``<si/>``), so a ``uniqueCount`` larger
+    than the member is a lie; ``count`` (references to them) cannot pass Excel's grid size.
+    """
+    root = _SST.search(head)
+    first = _FIRST_ELEMENT.search(head)
+    if root is None or first is None or first.start() != root.start():
+        return  # not a sharedStrings part (the sst element must be the root)
+    attrs = attributes(root.group())
+    limits = {b"uniqueCount": info.file_size // 5 + 1, b"count": EXCEL_ROWS * EXCEL_COLS}
+    for name, limit in limits.items():
+        if name not in attrs:
+            continue
+        text = attrs[name].strip()
+        if not text.isdigit() or int(text) > limit:
+            raise fail(path, f"共享字符串表声明的数量不合理（{name.decode()}="
+                             f"{text[:24].decode('ascii', 'replace')}），疑似恶意构造的文件")
 
 
 _ODS_REPEAT = re.compile(rb"number-(rows|columns)-repeated=\"(\d{4,})\"")
@@ -394,7 +437,43 @@ def _inspect_ods(path, zf, infos) -> Inspection:
             tag_end = content.find(_ODS_ROW_END, match.end())
         if b"office:value-type" in content[tag_start:tag_end]:
             raise fail(path, "表格含有大量重复的非空单元格，疑似恶意构造的文件")
-    return Inspection(kind="ods")
+    result = Inspection(kind="ods")
+    _ods_hidden(content, result)
+    return result
+
+
+_ODS_TAG = re.compile(rb"<table:(table|table-column|table-row)[\s/>]")
+_ODS_HIDDEN = (b"collapse", b"filter")
+
+
+def _ods_hidden(content: bytes, result: Inspection) -> None:
+    """Hidden (collapsed or filtered) columns and rows per table of an ODS content.xml.
+
+    Columns and rows are counted in document order, repeats included, like calamine does;
+    a hidden run is recorded only within the reader's caps (2,000 columns, 200,001 rows).
+    """
+    name, col, row = None, 0, 0
+    for match in _ODS_TAG.finditer(content):
+        end = content.find(b">", match.end() - 1)
+        attrs = attributes(content[match.start() : end + 1])
+        kind = match.group(1)
+        if kind == b"table":
+            name = html.unescape(attrs.get(b"name", b"").decode("utf-8", "replace"))
+            col = row = 0
+            result.hidden_cols.setdefault(name, set())
+            result.hidden_rows.setdefault(name, set())
+            continue
+        key = b"number-columns-repeated" if kind == b"table-column" else b"number-rows-repeated"
+        repeat = int(attrs[key]) if attrs.get(key, b"").isdigit() else 1
+        hidden = attrs.get(b"visibility") in _ODS_HIDDEN and name is not None
+        if kind == b"table-column":
+            if hidden:
+                result.hidden_cols[name].update(range(col, min(col + repeat, _HIDDEN_COLS_CAP)))
+            col += repeat
+        else:
+            if hidden:
+                result.hidden_rows[name].update(range(row + 1, min(row + repeat, _HIDDEN_ROWS_CAP) + 1))
+            row += repeat
 
 
 # ---------------------------------------------------------------- worksheet scan
@@ -411,9 +490,23 @@ def column_number(letters: bytes | str) -> int:
 _REF = re.compile(rb"\sr=\"([A-Z]{1,3})(\d{1,7})\"")
 _TYPE = re.compile(rb"\st=\"(\w+)\"")
 _ROOT = re.compile(rb"<(\w+:)?worksheet[\s>]")
-_WIDE = re.compile(rb"r=\"([A-Z]{2,3})\d")  # refs beyond column Z: rare, so findall stays cheap
-_DEEP = re.compile(rb"r=\"[A-Z]{1,3}(\d{6,7})\"")  # refs at row 100,000 or below
+# The common spelling r="B12" is checked by two cheap searches that only match the rare
+# refs beyond column Z or at row 100,000 and below; any other spelling (single quotes,
+# blanks around "=", lower case) is rare too and is checked in full by _ODD_REF.
+_WIDE = re.compile(rb"\sr=\"([A-Za-z]{2,})\d")
+_DEEP = re.compile(rb"\sr=\"[A-Za-z]*(\d{6,})\"")
+_ODD_REF = re.compile(rb"\sr(?:\s*=\s*'([^']*)'|\s+=\s*\"([^\"]*)\"|=\s+\"([^\"]*)\"|=\"([^\"]*[a-z][^\"]*)\")")
+_REF_PARTS = re.compile(rb"\s*([A-Za-z]*)\s*(\d*)\s*$")
+_ATTR = re.compile(rb"([\w:.-]+)\s*=\s*(?:\"([^\"]*)\"|'([^']*)')")
 _ERROR_TYPE = b't="e"'
+EXCEL_ROWS = 1_048_576
+EXCEL_COLS = 16_384
+_TRUE = (b"1", b"true")
+
+
+def attributes(tag: bytes) -> dict[bytes, bytes]:
+    """Attributes of one start tag, in either quoting, local names (prefix dropped)."""
+    return {name.rsplit(b":", 1)[-1]: a or b for name, a, b in _ATTR.findall(tag)}
 
 
 class _SheetScan:
@@ -429,6 +522,9 @@ class _SheetScan:
         self.max_col = 0
         self.formulas: set[tuple[int, int]] = set()
         self.errors: dict[tuple[int, int], str] = {}
+        self.hidden_rows: set[int] = set()
+        self.hidden_cols: set[int] = set()
+        self.bad_ref: bytes | None = None  # a cell reference outside Excel's grid
         self._carry = b""
         self._prefix: bytes | None = None
         self._row_elements = 0
@@ -437,6 +533,7 @@ class _SheetScan:
         p = re.escape(prefix)
         self._prefix = prefix
         self._row_re = re.compile(rb"<" + p + rb"row\b[^>]*?\sr=\"(\d+)\"")
+        self._hidden_re = re.compile(rb"<" + p + rb"(row|col)\s[^>]*?hidden[^>]*>")
         self._formula_re = re.compile(rb"<" + p + rb"f[\s>/]")
         self._row_open = (b"<" + prefix + b"row ", b"<" + prefix + b"row>")
         self._cell_open = b"<" + prefix + b"c "
@@ -473,6 +570,14 @@ class _SheetScan:
         wide = set(_WIDE.findall(piece))
         narrow = 26 if self._cell_open in piece else 0
         self.max_col = max(self.max_col, narrow, max(map(column_number, wide), default=0))
+        for match in _ODD_REF.finditer(piece):
+            if piece.rfind(b"<", 0, match.start()) > piece.rfind(b">", 0, match.start()):  # in a tag
+                self._odd_ref(b"".join(g for g in match.groups() if g is not None))
+        if self.max_row > EXCEL_ROWS or self.max_col > EXCEL_COLS:
+            self.bad_ref = self.bad_ref or f"第{self.max_row}行/第{self.max_col}列".encode()
+        if b"hidden" in piece:
+            for match in self._hidden_re.finditer(piece):
+                self._hidden(match.group(1), attributes(match.group()))
         if self._formula_re.search(piece):
             for match in self._formula_re.finditer(piece):
                 self._formula_at(piece, match.start())
@@ -480,6 +585,30 @@ class _SheetScan:
         while pos >= 0:
             self._error_at(piece, pos)
             pos = piece.find(_ERROR_TYPE, pos + 1)
+
+    def _odd_ref(self, value: bytes) -> None:
+        """A reference spelled unusually: counted into the extent like any other, or refused."""
+        parts = _REF_PARTS.match(value)
+        if parts is None or len(value) > 20:
+            self.bad_ref = self.bad_ref or value[:20]
+            return
+        letters, digits = parts.groups()
+        row = int(digits) if digits else 0
+        col = column_number(letters) if letters else 0
+        self.max_row = max(self.max_row, row)
+        self.max_col = max(self.max_col, col)
+
+    def _hidden(self, kind: bytes, attrs: dict[bytes, bytes]) -> None:
+        if attrs.get(b"hidden", b"").strip().lower() not in _TRUE:
+            return
+        try:
+            if kind == b"row":
+                self.hidden_rows.add(int(attrs[b"r"]))
+            else:
+                first, last = int(attrs[b"min"]), int(attrs[b"max"])
+                self.hidden_cols.update(range(max(first, 1) - 1, min(last, _HIDDEN_COLS_CAP)))
+        except (KeyError, ValueError):
+            return  # a hidden flag without a usable position hides nothing we can name
 
     def _cell_around(self, piece: bytes, pos: int):
         """(row, col0, start tag, body) of the cell whose text contains ``pos``, or None."""
