@@ -1,20 +1,24 @@
 """Strict dates and periods typed on the command line (ISO ``YYYY-MM-DD`` / ``YYYY-MM``).
 
 Spreadsheet dates are a different, messier matter and live in :mod:`projledger.sheets.values`.
+
+A "done on" date (a problem closed, a procedure approved, a project completed, a meeting item
+closed, a milestone reached) records something that has happened: :func:`parse_done_on`
+refuses one later than today, for every command alike.  Periods are parsed by
+:meth:`projledger.period.Period.parse` (``2026-1`` is refused, not taken as January).
 """
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import re
 
 from projledger.errors import DataError, UsageError
+from projledger.period import Period
 
-__all__ = ["parse_iso_date", "parse_period", "period_end", "period_of", "today", "iso"]
+__all__ = ["parse_iso_date", "parse_done_on", "parse_period", "period_end", "period_of", "today", "iso"]
 
 _DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
-_PERIOD = re.compile(r"^(\d{4})-(\d{1,2})$")
 
 
 def parse_iso_date(text: str | None, what: str = "日期", *, usage: bool = True) -> dt.date | None:
@@ -33,21 +37,29 @@ def parse_iso_date(text: str | None, what: str = "日期", *, usage: bool = True
         raise error(f"{what}“{text}”不存在") from None
 
 
+def parse_done_on(text: str | None, what: str = "办结日期", *, on: dt.date | None = None) -> dt.date:
+    """The date something was done: ISO text, default today; a date after today is refused
+    (exit 1) — it has not happened yet.  ``on`` stands in for today (tests, back-dated runs)."""
+    now = on or today()
+    day = parse_iso_date(text, what) or now
+    if day > now:
+        raise DataError(f"{what}“{day.isoformat()}”晚于今天（{now.isoformat()}）：只能登记已经发生的事；"
+                        "请改正日期，或到当天再登记")
+    return day
+
+
 def parse_period(text: str, what: str = "期间") -> str:
-    """``2026-10`` → ``"2026-10"`` (normalised); a month, not a date."""
-    match = _PERIOD.match((text or "").strip())
-    if not match or not 1 <= int(match[2]) <= 12:
-        raise UsageError(f"{what}“{text}”格式不对，应为 YYYY-MM，例如 2026-10")
-    return f"{int(match[1]):04d}-{int(match[2]):02d}"
+    """``2026-10`` → ``"2026-10"``; ``2026-1`` and anything but ``YYYY-MM`` is a usage error."""
+    return str(Period.parse(text, what))
 
 
-def period_end(period: str) -> dt.date:
-    year, month = int(period[:4]), int(period[5:7])
-    return dt.date(year, month, calendar.monthrange(year, month)[1])
+def period_end(period: "str | Period") -> dt.date:
+    return (period if isinstance(period, Period) else Period.from_db(period)).end
 
 
 def period_of(day: dt.date) -> str:
-    return f"{day.year:04d}-{day.month:02d}"
+    """``"2026-10"`` for any day of October 2026."""
+    return str(Period.of(day))
 
 
 def today() -> dt.date:

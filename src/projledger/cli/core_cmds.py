@@ -2,64 +2,74 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Optional
 
 import typer
 
-from projledger.cli.common import console, emit_json, open_ledger, state
+from projledger.cli.common import console, emit_json, is_terminal, open_ledger, state, warn
 
 Json = Annotated[bool, typer.Option("--json", help="输出 JSON")]
 
 
-def init(ctx: typer.Context) -> None:
-    """创建数据库文件（已存在时只补齐结构，不会清空数据）。"""
+def init(ctx: typer.Context,
+         county: Annotated[Optional[str], typer.Option(
+             "--county", help="本县（区）名称，用于报表标题，如 泾川县；不给时在终端上询问")] = None) -> None:
+    """创建数据库文件（已存在时只补齐结构，不会清空数据），并设置本县名称。"""
+    from projledger.settings import placeholder_county_warning, set_setting
     from projledger.store import resolve_db_path
     from projledger.store.migrations import applied_names
 
+    county = _county_name(county)
     path = resolve_db_path(state(ctx).db)
     existed = path.exists()
     with open_ledger(ctx, create=True) as ledger:
         version = len(applied_names(ledger.db))
+        if county is None and placeholder_county_warning(ledger.db) and _can_ask():
+            county = _county_name(typer.prompt("本县（区）名称（如 泾川县，直接回车暂不设置）", default="",
+                                               show_default=False))
+        if county is not None:
+            with ledger.transaction() as w:
+                set_setting(w, ledger.db, "county_name", json.dumps(county, ensure_ascii=False))
+        warning = placeholder_county_warning(ledger.db)
     word = "已存在，结构已是最新" if existed else "已创建"
-    console().print(f"数据库“{path}”{word}（结构版本 {version}）", markup=False)
+    console().print(f"数据库“{path}”{word}（结构版本 {version}）" + (f"，本县：{county}" if county else ""),
+                    markup=False)
+    if warning:
+        warn(warning.removeprefix("提示："))
+
+
+def _county_name(text: str | None) -> str | None:
+    """The ``--county`` text, trimmed; blank means not given."""
+    return text.strip() if text and text.strip() else None
+
+
+def _can_ask() -> bool:
+    """Ask only a person at a terminal; a script or cron job gets the warning instead."""
+    import sys
+
+    return sys.stdin.isatty() and is_terminal()
 
 
 def history(ctx: typer.Context,
-            ref: Annotated[str, typer.Argument(help="项目代码、编号或完整名称", metavar="CODE_OR_ID")],
+            ref: Annotated[str, typer.Argument(help="项目代码、编号或完整名称", metavar="项目")],
             as_json: Json = False) -> None:
     """项目的全部变更留痕：谁、何时、哪条命令、改了什么（前 → 后）。"""
+    from projledger.history import project_history
     from projledger.projects import Projects
-    from projledger.store import audit_rows
 
     with open_ledger(ctx) as ledger:
         project = Projects(ledger.db).get(ref)
-        rows = audit_rows(ledger.db, project.id)
+        rows, entries = project_history(ledger.db, project.id)
     if as_json:
         emit_json({"project": project.to_json() | {"id": project.id}, "changes": rows})
         return
     from projledger.cli.render import print_table
 
-    actions = {"insert": "新增", "update": "修改", "delete": "删除"}
-    table_rows = []
-    for row in rows:
-        table_rows.append((row["at"], row["actor"], actions[row["action"]], f"{row['table']}[{row['key']}]",
-                           _change_text(row), row["command"]))
-    print_table(f"{project.label} 变更留痕（{len(rows)}条）", ["时间", "操作人", "动作", "对象", "变更", "命令"],
+    table_rows = [(e.at, e.actor, e.action, e.subject, e.change_text(), e.command) for e in entries]
+    print_table(f"{project.label} 变更留痕（{len(entries)}条）", ["时间", "操作人", "动作", "对象", "变更", "命令"],
                 table_rows)
-
-
-_NOISE = {"created_at", "updated_at", "name_key", "text_key", "alias_key"}
-
-
-def _change_text(row: dict) -> str:
-    """One line per change for people: bookkeeping columns (keys, timestamps) left out."""
-    before, after = row["before"] or {}, row["after"] or {}
-    if row["action"] == "insert":
-        return "；".join(f"{k}={v}" for k, v in after.items() if v not in (None, "") and k not in _NOISE)
-    if row["action"] == "delete":
-        return "；".join(f"{k}={v}" for k, v in before.items() if v not in (None, "") and k not in _NOISE)
-    return "；".join(f"{k}: {before.get(k)} → {after.get(k)}" for k in after if k not in _NOISE)
 
 
 def backup(ctx: typer.Context,
