@@ -36,7 +36,7 @@ from projledger.period import Period
 
 __all__ = [
     "BriefProject", "ProblemCounts", "ItemCounts", "RankedUnit", "BriefInput", "Brief", "BriefPart",
-    "compute_brief", "say_amount", "say_share", "say_gap", "months_text", "PART_HEADINGS", "LEVELS",
+    "compute_brief", "area_word", "say_amount", "say_share", "say_gap", "months_text", "PART_HEADINGS", "LEVELS",
     "YI", "STREAK_ALERT",
 ]
 
@@ -180,7 +180,7 @@ def _money(amount: Decimal | None):
     return money_json(amount)
 
 
-def _area(county_name: str) -> str:
+def area_word(county_name: str) -> str:
     """全县 / 全区 / 全市 from the county's name."""
     return "全" + (county_name[-1] if county_name and county_name[-1] in "县区市旗" else "县")
 
@@ -238,9 +238,9 @@ def _overall(data: BriefInput) -> BriefPart:
     figures = {**totals.to_json(period), "total_investment": _money(total), "total_investment_unset": unset,
                "schedule_pct": float(_pct(_schedule(period)))}
     if not projects:
-        return BriefPart("overall", PART_HEADINGS[0], f"今年{_area(data.county_name)}尚未安排重点项目。", figures)
+        return BriefPart("overall", PART_HEADINGS[0], f"今年{area_word(data.county_name)}尚未安排重点项目。", figures)
     note = f"（其中{unset}个项目未填总投资）" if unset else ""
-    text = (f"今年{_area(data.county_name)}安排重点项目{totals.count}个，项目总投资{say_amount(total)}{note}，"
+    text = (f"今年{area_word(data.county_name)}安排重点项目{totals.count}个，项目总投资{say_amount(total)}{note}，"
             f"年度计划投资{say_amount(totals.annual_plan)}。")
     share = totals.share
     text += f"{months_text(period)}累计完成投资{say_amount(totals.ytd_completed)}"

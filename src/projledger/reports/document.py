@@ -43,6 +43,8 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 
+from projledger.text import clean_cell
+
 __all__ = [
     "OfficialDocument", "TITLE_FONT", "BODY_FONT", "HEADING1_FONT", "HEADING2_FONT",
     "PAGE_NUMBER_FONT", "TABLE_FONT", "BODY_SIZE", "TITLE_SIZE", "LINE_SPACING", "cn_date",
@@ -69,8 +71,8 @@ TEXT_WIDTH_MM = 210 - 28 - 26  # 156 mm
 RED = RGBColor(0xC0, 0x00, 0x00)
 
 # XML 1.0 allows tab, LF, CR and everything from U+0020 except surrogates and U+FFFE/U+FFFF.
-# Temporary local strip: HOSTILE's projledger.text.clean_cell (the shared cleaner for text from
-# sheets) is used first when it exists; this guard stays as the last line of defence for XML.
+# projledger.text.clean_cell (the shared cleaner for text from sheets) runs first; this guard is
+# what XML itself needs on top of it (surrogates, U+FFFE/U+FFFF), so no string can break a document.
 _XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 _ALIGN = {"left": WD_ALIGN_PARAGRAPH.LEFT, "center": WD_ALIGN_PARAGRAPH.CENTER,
@@ -81,14 +83,7 @@ def plain_text(value: object) -> str:
     """Anything → text safe to put in a Word run (``None`` → empty)."""
     if value is None:
         return ""
-    text = value if isinstance(value, str) else str(value)
-    try:
-        from projledger.text import clean_cell
-    except ImportError:  # before the shared cleaner exists: the XML guard below is enough to write
-        pass
-    else:
-        cleaned = clean_cell(text)
-        text = "" if cleaned is None else str(cleaned)
+    text = clean_cell(value if isinstance(value, str) else str(value))
     return _XML_FORBIDDEN.sub("", text)
 
 
@@ -265,9 +260,13 @@ class OfficialDocument:
             if line.strip():
                 self._paragraph(line)
 
+    def addressee(self, text: str) -> None:
+        """主送机关: flush left, body font (``各乡镇（街道）、县直有关部门：``)."""
+        self._paragraph(plain_text(text), indent=0, align="left")
+
     def note(self, text: str) -> None:
         """A small unindented line under a table (说明, 单位)."""
-        self._paragraph(plain_text(text), TABLE_FONT, Pt(12), indent=0, spacing=Pt(20))
+        self._paragraph(plain_text(text), TABLE_FONT, Pt(12), indent=0, spacing=Pt(20), align="left")
 
     def table(self, headers: Sequence[str], rows: Iterable[Sequence[object]], widths: Sequence[float] | None = None,
               align: Sequence[str | None] | None = None, *, font_size: float = 10.5,
