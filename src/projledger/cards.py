@@ -12,6 +12,17 @@ Every open item a staffer is chasing gets at most one card for an as-of date D:
   序时进度 = month/12: 红 below ``invest_red_ratio`` (50%) of it, else 黄 below
   ``invest_yellow_ratio`` (80%) of it.  Being exactly at a threshold is not "below".
 
+SPEC §12 adds (the reporting cycle):
+
+* **milestone** (节点) and **supplement** (容缺受理 material due by its 补正 date) — the same
+  working-day deadline rule as problems and procedures (:func:`deadline_card`);
+* **completion** (竣工) — a plan project not completed by its planned completion, by calendar
+  days late with the start thresholds: 黄 up to ``start_yellow_max_days``, 红 beyond
+  (:func:`completion_card`);
+* **simulated_expiry** (模拟审批有效期) — by *calendar* days to ``expires_on``: 蓝 from
+  ``expiry_notice_days`` (30) days before it up to the day itself, 红 from the day after
+  (:func:`expiry_card`).
+
 A project's card is its worst item's card (:func:`worst`).
 
 Design choices worth knowing:
@@ -50,7 +61,10 @@ __all__ = [
     "WorkdayCounter",
     "KIND_LABELS",
     "deadline_card",
+    "DEADLINE_KINDS",
     "start_card",
+    "completion_card",
+    "expiry_card",
     "schedule_ratio",
     "invest_card",
     "worst",
@@ -88,7 +102,12 @@ _KEYS = {Card.RED: "red", Card.YELLOW: "yellow", Card.BLUE: "blue"}
 CARD_ORDER: tuple[Card, ...] = (Card.RED, Card.YELLOW, Card.BLUE)
 
 #: Item kinds and how a reason names them.
-KIND_LABELS = {"problem": "问题", "procedure": "前期手续", "start": "开工", "invest": "投资"}
+KIND_LABELS = {"problem": "问题", "procedure": "前期手续", "start": "开工", "invest": "投资",
+               "milestone": "节点", "completion": "竣工", "supplement": "容缺补正材料",
+               "simulated_expiry": "模拟审批", "meeting_item": "议定事项", "reply": "解决意见"}
+
+#: Kinds judged by the working-day deadline rule (:func:`deadline_card`).
+DEADLINE_KINDS = ("problem", "procedure", "milestone", "supplement", "meeting_item", "reply")
 
 NEW_START = "新开工"
 
@@ -123,14 +142,18 @@ class CardThresholds:
     start_yellow_max_days: int = 30  # calendar days late: 1..30 → 黄, > 30 → 红
     invest_yellow_ratio: Decimal = Decimal("0.8")  # rate < 80% of 序时进度 → 黄
     invest_red_ratio: Decimal = Decimal("0.5")  # rate < 50% of 序时进度 → 红
+    expiry_notice_days: int = 30  # 模拟审批 expiring within N calendar days → 蓝
 
     @classmethod
     def from_settings(cls, source: object) -> CardThresholds:
-        """Build from any object carrying the same field names (e.g. ``settings.cards``)."""
-        return cls(**{name: getattr(source, name) for name in cls.__dataclass_fields__})
+        """Build from any object carrying the same field names (e.g. ``settings.cards``);
+        a field the source lacks keeps its default."""
+        return cls(**{name: getattr(source, name) for name in cls.__dataclass_fields__
+                      if hasattr(source, name)})
 
     def __post_init__(self) -> None:
-        for name in ("blue_within_workdays", "yellow_overdue_max_workdays", "start_yellow_max_days"):
+        for name in ("blue_within_workdays", "yellow_overdue_max_workdays", "start_yellow_max_days",
+                     "expiry_notice_days"):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int) or value < 0:
                 raise ValueError(f"{name} must be a non-negative integer, got {value!r}")
@@ -189,8 +212,8 @@ def deadline_card(
     days remain (due today → 0 remain → 蓝); 黄 when overdue by 1..``yellow_overdue_max``
     working days; 红 beyond; otherwise ``None``.
     """
-    if kind not in ("problem", "procedure"):
-        raise ValueError(f"deadline cards are for 'problem' or 'procedure', got {kind!r}")
+    if kind not in DEADLINE_KINDS:
+        raise ValueError(f"deadline cards are for {DEADLINE_KINDS}, got {kind!r}")
     named = f"{KIND_LABELS[kind]}“{subject}”"
 
     def item(card: Card, reason: str, overdue: int = 0) -> CardItem:
@@ -238,6 +261,58 @@ def start_card(
     card = Card.YELLOW if days_late <= t.start_yellow_max_days else Card.RED
     reason = f"计划{planned_start.isoformat()}开工，已逾期{days_late}天未开工"
     return CardItem(card, "start", project_id, subject, reason, due=planned_start, days_late=days_late)
+
+
+def completion_card(
+    subject: str,
+    planned_completion: date | None,
+    completed_on: date | None,
+    as_of: date,
+    t: CardThresholds = DEFAULT_THRESHOLDS,
+    project_id: int | None = None,
+) -> CardItem | None:
+    """竣工预警: a plan project not completed by ``as_of`` whose planned completion is before it.
+
+    Start-style: calendar days late ``as_of - planned_completion``; 黄 up to
+    ``t.start_yellow_max_days``, 红 beyond; completing after ``as_of`` has not happened yet.
+    """
+    if planned_completion is None:
+        return None
+    if completed_on is not None and completed_on <= as_of:
+        return None
+    days_late = (as_of - planned_completion).days
+    if days_late <= 0:
+        return None
+    card = Card.YELLOW if days_late <= t.start_yellow_max_days else Card.RED
+    reason = f"计划{planned_completion.isoformat()}竣工，已逾期{days_late}天未竣工"
+    return CardItem(card, "completion", project_id, subject, reason, due=planned_completion,
+                    days_late=days_late)
+
+
+def expiry_card(
+    subject: str,
+    expires_on: date | None,
+    as_of: date,
+    t: CardThresholds = DEFAULT_THRESHOLDS,
+    project_id: int | None = None,
+) -> CardItem | None:
+    """模拟审批有效期预警 for a mock approval still waiting to become formal.
+
+    红 once ``as_of`` is after ``expires_on`` (已过期); 蓝 from ``t.expiry_notice_days``
+    calendar days before it up to the day itself; otherwise no card.
+    """
+    if expires_on is None:
+        return None
+    named = f"{KIND_LABELS['simulated_expiry']}“{subject}”"
+    days_left = (expires_on - as_of).days
+    if days_left < 0:
+        return CardItem(Card.RED, "simulated_expiry", project_id, subject,
+                        f"{named}已于{expires_on.isoformat()}过期{-days_left}天", due=expires_on,
+                        days_late=-days_left)
+    if days_left > t.expiry_notice_days:
+        return None
+    when = "今日到期" if days_left == 0 else f"将于{expires_on.isoformat()}到期（还有{days_left}天）"
+    return CardItem(Card.BLUE, "simulated_expiry", project_id, subject, f"{named}{when}", due=expires_on)
 
 
 def schedule_ratio(as_of_period_month: int) -> Decimal:

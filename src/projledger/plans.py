@@ -16,7 +16,7 @@ from projledger.errors import DataError
 from projledger.money import from_db, money_json, to_db
 from projledger.projects import NATURES, Project, check_choice
 
-__all__ = ["AnnualPlan", "Plans", "plans_for_year"]
+__all__ = ["AnnualPlan", "Plans", "plans_for_year", "planned_completions"]
 
 
 @dataclass(frozen=True)
@@ -98,3 +98,16 @@ def plans_for_year(db, year: int) -> dict[int, AnnualPlan]:
         "SELECT project_id, year, investment, nature, planned_start, planned_start_precision, planned_completion"
         " FROM annual_plans WHERE year = ?", [year]).fetchall()
     return {row[0]: Plans._plan(row) for row in rows}
+
+
+def planned_completions(db, year: int | None = None) -> dict[int, dt.date]:
+    """计划竣工时间 by project id: the plan record of ``year``, else each project's latest
+    plan record that has one."""
+    if year is not None:
+        rows = db.execute("SELECT project_id, planned_completion FROM annual_plans"
+                          " WHERE year = ? AND planned_completion IS NOT NULL", [year])
+    else:
+        rows = db.execute("SELECT project_id, planned_completion FROM annual_plans a"
+                          " WHERE planned_completion IS NOT NULL AND year = (SELECT MAX(year) FROM annual_plans b"
+                          "  WHERE b.project_id = a.project_id AND b.planned_completion IS NOT NULL)")
+    return {pid: dt.date.fromisoformat(text) for pid, text in rows}

@@ -25,6 +25,17 @@ month as everyone else).  With no progress recorded yet in the year it is the la
 month (D's month − 1); in January with nothing reported there are no investment cards.
 Projects whose stage is 终止 or 退库 get no start or investment card.
 
+The reporting cycle (SPEC §12) adds:
+
+* :func:`collect_milestones` — milestones open on D (not done by D), by their due date
+  (``deadline_card`` kind ``milestone``);
+* :func:`collect_completions` — active plan projects of D's year not completed by D whose
+  plan's planned completion is before D (``completion_card``);
+* :func:`collect_supplements` — 容缺受理 procedures accepted by D whose missing material has
+  not arrived by D, by their 补正 date (``deadline_card`` kind ``supplement``);
+* :func:`collect_simulated_expiry` — 模拟审批 procedures open on D, not yet converted, by their
+  one-year expiry (``expiry_card``).
+
 ``calendar_complete`` is False when any year between the earliest deadline counted and D has
 no official calendar data, or any counted deadline was stored as provisional.
 """
@@ -39,7 +50,9 @@ from projledger.cards import (
     Card,
     CardItem,
     CardThresholds,
+    completion_card,
     deadline_card,
+    expiry_card,
     invest_card,
     sort_worst_first,
     start_card,
@@ -56,6 +69,10 @@ __all__ = [
     "collect_procedures",
     "collect_starts",
     "collect_investment",
+    "collect_milestones",
+    "collect_completions",
+    "collect_supplements",
+    "collect_simulated_expiry",
     "schedule_month",
 ]
 
@@ -173,8 +190,58 @@ def collect_investment(ctx: CollectContext) -> Iterable[CardItem | None]:
                           project_id=project.id)
 
 
+def collect_milestones(ctx: CollectContext) -> Iterable[CardItem | None]:
+    """节点 open on D, by their due date (§6's deadline rule)."""
+    from projledger.milestones import Milestones
+
+    for milestone in Milestones(ctx.db).list(open_on=ctx.as_of):
+        ctx.saw_deadline(milestone.due_on)
+        yield deadline_card("milestone", f"{milestone.project_name}：{milestone.name}", milestone.due_on,
+                            ctx.as_of, ctx.calendar, ctx.thresholds, project_id=milestone.project_id)
+
+
+def collect_completions(ctx: CollectContext) -> Iterable[CardItem | None]:
+    """Plan projects of D's year past their planned completion and not completed by D."""
+    for project, plan in _plan_projects(ctx):
+        yield completion_card(project.name, plan.planned_completion, project.completed_on, ctx.as_of,
+                              ctx.thresholds, project_id=project.id)
+
+
+def _procedures_of_mode(ctx: CollectContext, mode: str) -> list:
+    if not ctx.db["procedures"].exists():
+        return []
+    from projledger.procedures import ProcedureStore
+
+    return ProcedureStore(ctx.db, calendar=ctx.calendar).list(mode=mode, as_of=ctx.as_of)
+
+
+def collect_supplements(ctx: CollectContext) -> Iterable[CardItem | None]:
+    """容缺受理 whose missing material has not come by D, by its 补正 date."""
+    for procedure in _procedures_of_mode(ctx, "容缺受理"):
+        if procedure.supplement_by is None or procedure.accepted_on > ctx.as_of:
+            continue
+        if procedure.supplemented_on is not None and procedure.supplemented_on <= ctx.as_of:
+            continue
+        ctx.saw_deadline(procedure.supplement_by)
+        yield deadline_card("supplement", procedure.item, procedure.supplement_by, ctx.as_of, ctx.calendar,
+                            ctx.thresholds, project_id=procedure.project_id)
+
+
+def collect_simulated_expiry(ctx: CollectContext) -> Iterable[CardItem | None]:
+    """模拟审批 open on D and not yet converted (land obtained), by its one-year expiry."""
+    for procedure in _procedures_of_mode(ctx, "模拟审批"):
+        if not procedure.open_on(ctx.as_of):
+            continue
+        if procedure.converted_on is not None and procedure.converted_on <= ctx.as_of:
+            continue
+        yield expiry_card(procedure.item, procedure.expires_on, ctx.as_of, ctx.thresholds,
+                          project_id=procedure.project_id)
+
+
 #: Every collector, in the order their items are gathered (sorting comes after).
-COLLECTORS: list[Collector] = [collect_problems, collect_procedures, collect_starts, collect_investment]
+COLLECTORS: list[Collector] = [collect_problems, collect_procedures, collect_starts, collect_investment,
+                               collect_milestones, collect_completions, collect_supplements,
+                               collect_simulated_expiry]
 
 
 def collect_cards(ledger_or_db, as_of: dt.date, calendar=None, *,

@@ -34,6 +34,8 @@ def plan_set(
     investment: Annotated[Optional[str], typer.Option("--investment", help="年度计划投资（万元）")] = None,
     nature: Annotated[Optional[str], typer.Option("--nature", help="新开工 / 续建 / 前期")] = None,
     planned_start: Annotated[Optional[str], typer.Option("--planned-start", help="计划开工日期")] = None,
+    planned_completion: Annotated[Optional[str], typer.Option(
+        "--planned-completion", help="计划竣工（建成、投产）日期 YYYY-MM-DD；逾期未竣工亮牌")] = None,
 ) -> None:
     """设置项目的年度计划（列入该年度重大项目计划；储备项目随之出库）。"""
     import datetime as dt
@@ -44,6 +46,11 @@ def plan_set(
 
     amount = parse_amount(investment, "年度计划投资")
     start = parse_iso_date(planned_start, "计划开工日期")
+    completion = parse_iso_date(planned_completion, "计划竣工日期")
+    if completion is not None and start is not None and completion < start:
+        from projledger.errors import DataError
+
+        raise DataError(f"计划竣工日期 {completion} 早于计划开工日期 {start}")
     with open_ledger(ctx) as ledger:
         project = Projects(ledger.db).get(ref)
         plans, lifecycle = Plans(ledger.db), Lifecycle(ledger.db)
@@ -56,11 +63,12 @@ def plan_set(
                 lifecycle.adopt(writer, project, year, investment=amount, nature=nature, on=dt.date.today(),
                                 strict=False)
                 outcome = "created"
-                if start is not None:
-                    plans.set(writer, Projects(ledger.db).get(str(project.id)), year, planned_start=start)
+                if start is not None or completion is not None:
+                    plans.set(writer, Projects(ledger.db).get(str(project.id)), year, planned_start=start,
+                              planned_completion=completion)
             else:
                 outcome = plans.set(writer, project, year, investment=amount, nature=nature,
-                                    planned_start=start)
+                                    planned_start=start, planned_completion=completion)
     words = {"created": "已列入", "updated": "已更新", "unchanged": "没有变化："}
     console().print(f"{words[outcome]}{year}年度计划：{project.label}", markup=False)
     if nature == "续建" and (project.actual_start is None or project.actual_start.year >= year):

@@ -1,7 +1,9 @@
-"""``projledger warn``: 红黄蓝牌预警 over problems, procedures, starts and investment.
+"""``projledger warn``: 红黄蓝牌预警 over problems, procedures, starts, investment, milestones,
+completion, 容缺 supplements and 模拟审批 expiry (and whatever collectors the engine has).
 
 The cards come from :func:`projledger.warnings_engine.collect_cards` read in one snapshot;
 this module only renders them (most severe first, then each project's overall card).
+``--level`` / ``--tag`` keep the cards of the projects of that level or list only.
 """
 
 from __future__ import annotations
@@ -19,8 +21,13 @@ __all__ = ["register", "warn_command"]
 AsOf = Annotated[Optional[str], typer.Option("--as-of", help="统计日期 YYYY-MM-DD，默认今天")]
 
 
-def warn_command(ctx: typer.Context, as_of: AsOf = None, as_json: Json = False) -> None:
-    """红黄蓝牌预警：问题、前期手续、开工、投资，最严重的在前，并给出每个项目的总体亮牌。"""
+def warn_command(
+    ctx: typer.Context, as_of: AsOf = None,
+    level: Annotated[Optional[str], typer.Option("--level", help="只看该级别的项目：省重点 / 市重点 / 县重点")] = None,
+    tag: Annotated[Optional[str], typer.Option("--tag", help="只看该清单的项目")] = None,
+    as_json: Json = False,
+) -> None:
+    """红黄蓝牌预警：问题、前期手续、开工、投资、节点、竣工、容缺补正、模拟审批到期，最严重的在前，并给出每个项目的总体亮牌。"""
     from projledger.projects import Projects
     from projledger.warnings_engine import collect_cards
 
@@ -28,6 +35,8 @@ def warn_command(ctx: typer.Context, as_of: AsOf = None, as_json: Json = False) 
     with open_ledger(ctx) as ledger, ledger.snapshot():
         result = collect_cards(ledger, day)
         projects = Projects(ledger.db)
+        if level or tag:
+            result = _only_projects(result, {p.id for p in projects.list(level=level, tag=tag)})
         info = {pid: projects.by_id(pid) for pid in {i.project_id for i in result.items} if pid is not None}
     for message in dict.fromkeys(result.warnings):
         warn(message)
@@ -44,6 +53,14 @@ def warn_command(ctx: typer.Context, as_of: AsOf = None, as_json: Json = False) 
                    "schedule_month": result.schedule_month, "warnings": list(result.warnings)})
         return
     _print_warn(day, result, info, order)
+
+
+def _only_projects(result, keep: set[int]):
+    """The same result restricted to the cards of the projects in ``keep``."""
+    from dataclasses import replace
+
+    return replace(result, items=[i for i in result.items if i.project_id in keep],
+                   project_cards={pid: c for pid, c in result.project_cards.items() if pid in keep})
 
 
 def _print_warn(day, result, info, order) -> None:
