@@ -560,7 +560,8 @@ def test_a_reserve_project_in_the_sheet_enters_the_plan_through_the_lifecycle(to
     assert (project["stage"], project["annual_plan"], project["ytd_completed"]) == ("新开工", 300, 20)
 
 
-def test_a_completed_project_cannot_enter_a_new_years_plan_from_a_sheet(town, tmp_path):
+def test_a_completed_project_cannot_enter_a_new_years_plan_from_a_sheet(town, tmp_path, monkeypatch):
+    monkeypatch.setenv("PROJLEDGER_TODAY", "2027-12-31")  # completions dated ahead of the real today
     import_json(town, township_sheet(tmp_path / "a.xlsx", [[None, "城关镇甲项目", "续建", 100, 50, 10, None, None],
                                                             [None, "城关镇乙项目", "续建", 100, 50, 10, None, None]]))
     town("project", "update", "城关镇甲项目", "--actual-start", "2025-05-01")

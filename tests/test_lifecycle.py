@@ -169,7 +169,8 @@ def _plan_project(cli, name="甲路", start="2026-04-01"):
         cli("project", "update", name, "--actual-start", start)
 
 
-def test_complete_removes_next_years_plan(county):
+def test_complete_removes_next_years_plan(county, monkeypatch):
+    monkeypatch.setenv("PROJLEDGER_TODAY", "2027-12-31")  # completions dated ahead of the real today
     _plan_project(county)
     result = county("project", "complete", "甲路", "--on", "2026-12-20")
     assert "销号清零" in result.stdout and "已移出2027年度计划" in result.stdout
@@ -188,20 +189,23 @@ def test_complete_removes_next_years_plan(county):
     (None, "2026-12-20", "还没有实际开工日期，不能竣工"),
     ("2026-04-01", "2026-03-01", "竣工日期 2026-03-01 早于实际开工日期 2026-04-01"),
 ])
-def test_complete_refused(county, start, on, message):
+def test_complete_refused(county, start, on, message, monkeypatch):
+    monkeypatch.setenv("PROJLEDGER_TODAY", "2027-12-31")  # completions dated ahead of the real today
     _plan_project(county, start=start)
     result = county("project", "complete", "甲路", "--on", on, expect=1)
     assert message in result.stderr
     assert _project(county, "甲路")["stage"] == "新开工"
 
 
-def test_reserve_project_cannot_complete(county):
+def test_reserve_project_cannot_complete(county, monkeypatch):
+    monkeypatch.setenv("PROJLEDGER_TODAY", "2027-12-31")  # completions dated ahead of the real today
     _reserve(county, "乙路")
     result = county("project", "complete", "乙路", "--on", "2026-12-20", expect=1)
     assert "是储备库项目（正在开展前期），尚未开工，不能竣工" in result.stderr
 
 
-def test_complete_twice_as_jungong_is_refused(county):
+def test_complete_twice_as_jungong_is_refused(county, monkeypatch):
+    monkeypatch.setenv("PROJLEDGER_TODAY", "2027-12-31")  # completions dated ahead of the real today
     _plan_project(county)
     county("project", "complete", "甲路", "--on", "2026-12-20")
     result = county("project", "complete", "甲路", "--on", "2026-12-21", expect=1)
@@ -242,7 +246,8 @@ def test_withdraw_only_from_the_reserve(county):
     assert "不在储备库中，不能退库" in result.stderr
 
 
-def test_completed_project_cannot_be_terminated(county):
+def test_completed_project_cannot_be_terminated(county, monkeypatch):
+    monkeypatch.setenv("PROJLEDGER_TODAY", "2027-12-31")  # completions dated ahead of the real today
     _plan_project(county)
     county("project", "complete", "甲路", "--on", "2026-12-20")
     result = county("project", "terminate", "甲路", "--reason", "x", expect=1)

@@ -150,7 +150,8 @@ def test_january_template_lets_the_township_give_the_new_years_plan(town, tmp_pa
     assert (planned["name"], planned["annual_plan"], planned["ytd_completed"]) == ("城关镇污水管网改造工程", 3000, 120)
 
 
-def test_only_current_projects_of_the_township_are_listed(town, tmp_path):
+def test_only_current_projects_of_the_township_are_listed(town, tmp_path, monkeypatch):
+    monkeypatch.setenv("PROJLEDGER_TODAY", "2027-12-31")  # completions dated ahead of the real today
     town("project", "complete", "城关镇老旧小区改造项目", "--on", "2026-12-20")
     town("unit", "add", "西川镇", "--kind", "township")
     out = tmp_path / "t.xlsx"

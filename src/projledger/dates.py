@@ -11,6 +11,7 @@ refuses one later than today, for every command alike.  Periods are parsed by
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 
 from projledger.errors import DataError, UsageError
@@ -63,6 +64,11 @@ def period_of(day: dt.date) -> str:
 
 
 def today() -> dt.date:
+    """Today; ``PROJLEDGER_TODAY=YYYY-MM-DD`` stands in for it (tests that play a year ahead,
+    re-running a month's work as of a past day)."""
+    fixed = os.environ.get("PROJLEDGER_TODAY")
+    if fixed:
+        return parse_iso_date(fixed, "环境变量 PROJLEDGER_TODAY")
     return dt.date.today()
 
 

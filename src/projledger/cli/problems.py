@@ -206,7 +206,9 @@ def problem_close(
     resolution: Annotated[Optional[str], typer.Option("--resolution", help="办结情况")] = None,
 ) -> None:
     """办结问题。"""
-    day = _on(on, "办结日期")
+    from projledger.dates import parse_done_on
+
+    day = parse_done_on(on, "办结日期")
     problem = _write(ctx, lambda store, w: store.close(w, problem_id, day, resolution))
     late = problem.due_on is not None and day > problem.due_on
     note = f"（超过解决时限 {problem.due_on}）" if late else ""

@@ -91,7 +91,9 @@ def procedure_done(
     simulated: Annotated[bool, typer.Option("--simulated", help="登记的是模拟审批意见（不是正式批复）")] = False,
 ) -> None:
     """登记手续办结（正式批复及文号；模拟审批意见用 --simulated）。"""
-    day = parse_iso_date(on, "办结日期") or _today()
+    from projledger.dates import parse_done_on
+
+    day = parse_done_on(on, "办结日期")
     with open_ledger(ctx) as ledger:
         store, proc = _find(ledger, ref, item)
         change = store.prepare_done(proc, day, doc, simulated=simulated)
