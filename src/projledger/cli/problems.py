@@ -245,13 +245,16 @@ def problem_escalate(
 @problem_app.command("sheet")
 def problem_sheet(
     ctx: typer.Context,
-    out: Annotated[Path, typer.Option("--out", help="输出 Excel 文件，如 问题清单-2026-11.xlsx")],
+    out: Annotated[Optional[Path], typer.Option("--out", help="Excel 文件名（默认 问题清单-YYYY-MM.xlsx，按统计日期的月份；给目录则存入该目录）")] = None,
     as_of: AsOf = None,
 ) -> None:
     """导出《重大项目落地亟待解决问题清单》（A4横向，红黄蓝牌着色）。"""
+    from projledger.dates import period_of
     from projledger.reports.problem_sheet import write_problem_sheet
 
     day = _as_of(as_of)
+    if out is None or out.is_dir():  # like report monthly and template: a default name
+        out = (out or Path()) / f"问题清单-{period_of(day)}.xlsx"
     with open_ledger(ctx) as ledger, ledger.snapshot():
         summary = write_problem_sheet(ledger.db, day, out, settings=ledger.settings())
     if summary.provisional_rows:
