@@ -26,7 +26,7 @@ from projledger.brief import Brief, area_word
 from projledger.reports.document import OfficialDocument
 
 __all__ = ["CN_NUMBERS", "RANK_HEADERS", "rate_text", "ranking_table_rows", "add_brief", "add_ranking_tables",
-           "red_card_rows", "build_monthly_docx", "write_monthly_docx", "default_office", "doc_number"]
+           "red_card_rows", "addressee_of", "build_monthly_docx", "write_monthly_docx", "default_office", "doc_number"]
 
 CN_NUMBERS = "一二三四五六七八九十"
 KIND_WORDS = {"township": "乡镇", "department": "部门"}
@@ -38,6 +38,11 @@ RED_HEADERS = ("序号", "项目名称", "乡镇", "责任部门", "亮牌原因
 RED_WIDTHS = (4, 15, 6, 8, 22)
 RED_ALIGN = ("center", "left", "left", "left", "left")
 STREAK_ALERT = 3
+
+
+def addressee_of(county_name: str) -> str:
+    """主送: 各乡镇（街道）、县直有关部门 (区直 / 市直 for a district / city)."""
+    return f"各乡镇（街道）、{area_word(county_name)[1:]}直有关部门："
 
 
 def default_office(county_name: str) -> str:
@@ -113,7 +118,7 @@ def build_monthly_docx(*, title: str, number: str | None, county_name: str, peri
                        red_projects: Sequence, office: str, on_date: dt.date, weights_note: str | None = None
                        ) -> OfficialDocument:
     doc = OfficialDocument(title, doc_number=number)
-    doc.addressee("各乡镇（街道）、县直有关部门：")
+    doc.addressee(addressee_of(county_name))
     doc.paragraph(f"现将{period.year}年{period.month}月{area_word(county_name)}重大项目推进情况通报如下：")
     next_number = add_brief(doc, brief, upto=6)
     if red_projects:

@@ -1,0 +1,146 @@
+"""The few figures the brief needs beyond the monthly report's records, read with them.
+
+:func:`projledger.report_data.gather_monthly` reads the rankings, the 一项目一表 lines, the open
+problems and the cards once; the brief (SPEC §5b, :mod:`projledger.brief`) also needs, per
+plan project, its level, total investment, planned completion, completion date and whether
+every 前期手续 is done, plus the year's problem counts, the open meeting items and the
+townships that have not reported.  :func:`gather_brief_extras` reads exactly those, inside the
+same read snapshot (it is called from ``gather_monthly``), and :func:`brief_of` joins them
+with the report's own records into a :class:`~projledger.brief.BriefInput` — so every figure
+the brief says is computed from the same rows the tables show.
+
+- problems *reported* / *closed*: reported in Y on or before the end of P, closed (and still
+  closed) by then — the counts the rankings use; *open now* / *overdue now*: the 问题清单 rows
+  of the report (open as of the report date, due before it).
+- meeting items (§11): assigned by the report date and not closed by then; overdue when their
+  due date has passed.
+- not reported (§12): townships with a plan project of the year and no submission recorded for
+  P.  A ledger that has never recorded any submission (progress typed in by hand, or a ledger
+  older than the reporting cycle) gives ``None``: the brief then says nothing rather than
+  naming every township.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from projledger.brief import Brief, BriefInput, BriefProject, ItemCounts, ProblemCounts, compute_brief
+from projledger.money import from_db
+from projledger.period import Period
+
+if TYPE_CHECKING:
+    from projledger.report_data import MonthlyData
+    from projledger.store import Database
+
+__all__ = ["ProjectExtra", "BriefExtras", "gather_brief_extras", "brief_of"]
+
+
+@dataclass(frozen=True)
+class ProjectExtra:
+    level: str | None
+    total_investment: Decimal | None
+    planned_completion: dt.date | None
+    completed_on: dt.date | None
+    procedures_done: bool
+
+
+@dataclass(frozen=True)
+class BriefExtras:
+    projects: dict[int, ProjectExtra] = field(default_factory=dict)
+    problems_reported: int = 0
+    problems_closed: int = 0
+    items: ItemCounts | None = None
+    not_reported: list[str] | None = None
+
+
+def _date(text: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(text) if text else None
+
+
+def _project_extras(db: "Database", period: Period, keep: set[int] | None) -> dict[int, ProjectExtra]:
+    end = period.end.isoformat()
+    procedures = {pid: (count, done) for pid, count, done in db.execute(
+        "SELECT project_id, COUNT(*), SUM(done_on IS NOT NULL AND done_on <= ?) FROM procedures"
+        " GROUP BY project_id", [end])}
+    extras = {}
+    for pid, level, total, planned_completion, completed_on in db.execute(
+            "SELECT p.id, p.level, p.total_investment, ap.planned_completion, p.completed_on"
+            " FROM projects p JOIN annual_plans ap ON ap.project_id = p.id AND ap.year = ?", [period.year]):
+        if keep is not None and pid not in keep:
+            continue
+        count, done = procedures.get(pid, (0, 0))
+        extras[pid] = ProjectExtra(level or None, from_db(total), _date(planned_completion), _date(completed_on),
+                                   count > 0 and done == count)
+    return extras
+
+
+def _problem_counts(db: "Database", period: Period, keep: set[int] | None) -> tuple[int, int]:
+    reported = closed = 0
+    for pid, closed_on, status in db.execute(
+            "SELECT project_id, closed_on, status FROM problems WHERE reported_on >= ? AND reported_on <= ?",
+            [dt.date(period.year, 1, 1).isoformat(), period.end.isoformat()]):
+        if keep is not None and pid not in keep:
+            continue
+        reported += 1
+        if status == "closed" and closed_on and closed_on <= period.end.isoformat():
+            closed += 1
+    return reported, closed
+
+
+def _item_counts(db: "Database", as_of: dt.date, keep: set[int] | None) -> ItemCounts:
+    open_now = overdue = 0
+    for project_id, due_on in db.execute(
+            "SELECT project_id, due_on FROM meeting_items WHERE assigned_on <= ?"
+            " AND (closed_on IS NULL OR closed_on > ?)", [as_of.isoformat(), as_of.isoformat()]):
+        if keep is not None and project_id not in keep:
+            continue
+        open_now += 1
+        overdue += bool(due_on and due_on < as_of.isoformat())
+    return ItemCounts(open_now, overdue)
+
+
+def _tables(db: "Database") -> set[str]:
+    return {name for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+
+
+def _not_reported(db: "Database", period: Period, townships: set[str]) -> list[str] | None:
+    if db.execute("SELECT 1 FROM submissions LIMIT 1").fetchone() is None:
+        return None
+    from projledger.submissions import reported_township_ids
+
+    reported = reported_township_ids(db, period)
+    names = {uid: name for uid, name in db.execute("SELECT id, name FROM units WHERE kind = 'township'")}
+    done = {names[uid] for uid in reported if uid in names}
+    return sorted(townships - done)  # by code point, as the rankings break ties
+
+
+def gather_brief_extras(db: "Database", period: Period, as_of: dt.date, keep: set[int] | None,
+                        townships: set[str]) -> BriefExtras:
+    """Read what the brief needs beyond the report's records (call inside the report's snapshot).
+
+    ``townships``: the townships of the report's plan projects (those that should report).
+    """
+    tables = _tables(db)
+    reported, closed = _problem_counts(db, period, keep)
+    items = _item_counts(db, as_of, keep) if "meeting_items" in tables else None
+    not_reported = _not_reported(db, period, townships) if "submissions" in tables else None
+    return BriefExtras(_project_extras(db, period, keep), reported, closed, items, not_reported)
+
+
+def brief_of(data: "MonthlyData", extras: BriefExtras) -> Brief:
+    """The brief of a gathered monthly report."""
+    none = ProjectExtra(None, None, None, None, False)
+    projects = []
+    for line in data.projects:
+        extra = extras.projects.get(line.project_id, none)
+        projects.append(BriefProject(
+            line.name, line.nature, extra.level, extra.total_investment, line.annual_plan, line.ytd_completed,
+            line.planned_start, line.actual_start, extra.planned_completion, extra.completed_on,
+            extra.procedures_done, line.card))
+    overdue = sum(1 for row in data.problems if row.problem.due_on is not None and row.problem.due_on < data.as_of)
+    problems = ProblemCounts(extras.problems_reported, extras.problems_closed, len(data.problems), overdue)
+    return compute_brief(BriefInput(data.period, projects, problems, extras.items, data.ranking.rankings,
+                                    extras.not_reported, data.county_name))
