@@ -22,6 +22,7 @@ from projledger.store.db import (
     current_actor,
     current_command,
     immediate_transaction,
+    preflight,
     read_snapshot,
     resolve_db_path,
     translate_sqlite_error,
@@ -51,10 +52,17 @@ class Ledger:
     @classmethod
     def open(cls, path: str | Path | None = None, *, create: bool = False,
              actor: str | None = None, command: str | None = None) -> "Ledger":
-        """Open (and with ``create`` make) the file, applying pending migrations."""
+        """Open (and with ``create`` make) the file, applying pending migrations.
+
+        :func:`~projledger.store.db.preflight` runs first: a foreign, non-SQLite, empty
+        (without ``create``) or newer-schema file is refused before a byte changes.
+        """
+        from projledger.fileio import set_ledger_path
         from projledger.store.migrations import apply_all
 
         resolved = resolve_db_path(path)
+        preflight(resolved, create=create)  # before anything may write: WAL, migrations
+        set_ledger_path(resolved)  # no output of this process may overwrite it (fileio.safe_output)
         db = connect(resolved, create=create)
         apply_all(db)
         return cls(db, resolved, actor=actor, command=command)

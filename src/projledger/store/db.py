@@ -17,6 +17,7 @@ import getpass
 import os
 import shlex
 import sqlite3
+import stat
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -29,6 +30,7 @@ __all__ = [
     "DEFAULT_DB",
     "DEFAULT_BUSY_TIMEOUT",
     "resolve_db_path",
+    "preflight",
     "connect",
     "is_busy_error",
     "translate_sqlite_error",
@@ -64,8 +66,99 @@ def busy_timeout_seconds() -> float:
     return max(value, 0.0)
 
 
+SQLITE_MAGIC = b"SQLite format 3\x00"
+MIGRATIONS_TABLE = "_sqlite_migrations"
+LEDGER_SET_PREFIX = "projledger."
+
+
+def preflight(path: Path, *, create: bool = False) -> str:
+    """Look at the file before any connection may change it: ``"new"`` or ``"ledger"``.
+
+    Refused without changing a byte (no WAL switch, no tables, no side files): a missing
+    file or an empty one unless ``create`` (only ``init`` turns those into a ledger), a
+    directory or device, a non-empty file that is not SQLite, another program's SQLite
+    file (tables but no projledger migrations), and a ledger written by a newer projledger
+    (``user_version`` above what this version knows, or a migration it does not know).
+    """
+    hint = "请先运行 projledger init（或用 --db / PROJLEDGER_DB 指定已有文件）"
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        if not create:
+            raise DataError(f"数据库文件“{path}”不存在。{hint}") from None
+        if path.parent and not path.parent.exists():
+            raise DataError(f"目录“{path.parent}”不存在，无法创建数据库文件“{path}”") from None
+        return "new"
+    except OSError as exc:
+        raise DataError(f"无法打开数据库文件“{path}”：{exc.strerror or exc}") from None
+    if not stat.S_ISREG(info.st_mode):
+        raise DataError(f"“{path}”不是普通文件（是目录、设备或其他特殊文件），不能用作台账数据库")
+    if info.st_size == 0:
+        if not create:
+            raise DataError(f"数据库文件“{path}”是空文件，还不是台账。如要在此新建台账，请运行 projledger init")
+        return "new"
+    header = _read_header(path)
+    if not header.startswith(SQLITE_MAGIC):
+        raise DataError(f"文件“{path}”不是 projledger 台账（不是 SQLite 数据库），未做任何改动；请检查 --db")
+    tables, user_version, applied = _probe(path, header)
+    if not tables:
+        if not create:
+            raise DataError(f"数据库文件“{path}”是空的 SQLite 数据库，还不是台账。如要在此新建台账，请运行 projledger init")
+        return "new"
+    if MIGRATIONS_TABLE not in tables or not any(s.startswith(LEDGER_SET_PREFIX) for s, _ in applied):
+        raise DataError(f"文件“{path}”是其他程序的 SQLite 数据库，不是 projledger 台账，未做任何改动；请检查 --db")
+    _refuse_newer(path, user_version, applied)
+    return "ledger"
+
+
+def _read_header(path: Path) -> bytes:
+    try:
+        with path.open("rb") as handle:
+            return handle.read(100)
+    except OSError as exc:
+        raise DataError(f"无法读取数据库文件“{path}”：{exc.strerror or exc}") from None
+
+
+def _probe(path: Path, header: bytes) -> tuple[set[str], int, list[tuple[str, str]]]:
+    """Tables, ``user_version`` and applied migrations, read without writing anything.
+
+    A WAL file whose ``-wal`` is absent has nothing outside the main file, so it is read as
+    ``immutable`` (no ``-shm``/``-wal`` created); otherwise a read-only connection sees the
+    WAL too (the side files already exist).
+    """
+    wal_mode = len(header) > 19 and header[18] == 2
+    live_wal = wal_mode and Path(f"{path}-wal").exists()
+    uri = f"{path.resolve().as_uri()}?{'mode=ro' if live_wal else 'immutable=1'}"
+    try:
+        conn = sqlite3.connect(uri, uri=True, timeout=busy_timeout_seconds())
+        try:
+            tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            applied = []
+            if MIGRATIONS_TABLE in tables:
+                applied = [(r[0], r[1]) for r in conn.execute(
+                    f"SELECT migration_set, name FROM [{MIGRATIONS_TABLE}]")]
+        finally:
+            conn.close()
+    except sqlite3.Error as exc:
+        raise translate_sqlite_error(exc, path) from None
+    return tables, version, applied
+
+
+def _refuse_newer(path: Path, user_version: int, applied: list[tuple[str, str]]) -> None:
+    from projledger.store.migrations import known_migrations
+
+    known = known_migrations()
+    unknown = [f"{s}:{n}" for s, n in applied if s.startswith(LEDGER_SET_PREFIX) and (s, n) not in known]
+    if user_version > len(known) or unknown:
+        what = f"含有本程序不认识的结构变更 {'、'.join(unknown[:3])}" if unknown else \
+            f"数据库版本 {user_version}，本程序最高支持 {len(known)}"
+        raise DataError(f"台账“{path}”由更新版本的 projledger 写入（{what}），为保护数据未打开；"
+                        "请升级 projledger 后再使用")
+
+
 def connect(path: Path, *, create: bool = False) -> sqlite_utils.Database:
-    """Open the ledger with the pragmas every connection needs.
+    """Open the ledger with the pragmas every connection needs (after :func:`preflight`).
 
     Without ``create`` a missing file is a data error telling the user to run ``init``:
     a typo in ``--db`` must not silently start an empty ledger.

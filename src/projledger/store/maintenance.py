@@ -27,13 +27,18 @@ def backup_to(db: sqlite_utils.Database, dest: Path, *, overwrite: bool = False)
     consistent snapshot.  The result is checked with ``quick_check`` before it replaces
     anything, so a failed backup never leaves a half copy under the requested name.
     """
-    dest = Path(dest)
+    from projledger.fileio import safe_output
+
+    dest = safe_output(dest)  # never the ledger itself, its -wal/-shm, a directory or a device
     if dest.exists() and not overwrite:
         raise DataError(f"文件“{dest}”已存在；如需覆盖请加 --force")
     directory = dest.parent if str(dest.parent) else Path(".")
     if not directory.is_dir():
         raise DataError(f"目录“{directory}”不存在")
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".tmp", dir=directory)
+    try:
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".tmp", dir=directory)
+    except OSError as exc:
+        raise DataError(f"无法在“{directory}”写入备份：{exc.strerror or exc}") from None
     os.close(fd)
     tmp = Path(tmp_name)
     try:

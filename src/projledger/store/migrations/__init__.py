@@ -21,9 +21,9 @@ from sqlite_utils.migrations import Migrations
 
 from projledger.store.db import immediate_transaction
 
-__all__ = ["SET_ORDER", "migration_sets", "pending", "apply_all", "applied_names"]
+__all__ = ["SET_ORDER", "migration_sets", "pending", "apply_all", "applied_names", "known_migrations"]
 
-SET_ORDER = ("core", "problems", "calendar", "procedures", "ranking", "reserve", "cycle", "rollup")
+SET_ORDER = ("core", "problems", "calendar", "procedures", "ranking", "reserve", "cycle", "rollup", "meetings")
 
 
 def migration_sets() -> list[Migrations]:
@@ -35,6 +35,11 @@ def migration_sets() -> list[Migrations]:
             continue
         sets.append(importlib.import_module(module_name).migrations)
     return sets
+
+
+def known_migrations() -> set[tuple[str, str]]:
+    """(set name, migration name) of every migration this installation ships."""
+    return {(s.name, m.name) for s in migration_sets() for m in s._migrations}
 
 
 def pending(db: sqlite_utils.Database) -> list[str]:
