@@ -67,6 +67,10 @@ EXCLUDED: dict[str, str] = {
     "calendar_days": "日历按全国安排；汇总库用自己的日历",
     "calendar_notices": "同上",
     "procedure_catalog": "各县自定义的手续目录，只影响录入",
+    "ranking_cache": "排名缓存，汇总库按需重新计算",
+    "ranking_inputs": "同上（缓存失效标记）",
+    "letters": "各县发出的提醒函、督办函、交办单留在县台账（编号按县各自编排）",
+    "letter_items": "同上",
     "_sqlite_migrations": "结构版本记录，汇总库有自己的",
     "sqlite_sequence": "SQLite 内部表",
     "rollup_counties": "汇总库自己的表",
@@ -92,6 +96,9 @@ SOFT_REFERENCES: dict[tuple[str, str], str] = {("problems", "meeting_id"): "meet
 
 #: SQL expression giving the county number of a renumbered id.
 COUNTY_OF_ID = "({col} >> 32)"
+
+#: What a roll-up calls itself in report titles until ``rollup --name`` says otherwise.
+DEFAULT_NAME = "全市"
 
 _SHIFT = 32
 _ATTACH_BATCH = 8  # SQLite's default limit is 10 attached databases; keep room
@@ -331,10 +338,11 @@ def build_rollup(out: Path, paths: Iterable[Path], *, name: str | None = None,
         raise DataError("没有给出要汇总的县台账文件")
     out = Path(out)
     _check_output(out, counties)
+    fresh = not out.exists() or out.stat().st_size == 0
     ledger = _open_output(out)
     try:
-        if name:
-            _set_name(ledger, name)
+        if name or fresh:
+            _set_name(ledger, name or DEFAULT_NAME)
         conn = _rollup_connection(out)
         try:
             plans = copy_plan(conn)
@@ -353,7 +361,7 @@ def _set_name(ledger, name: str) -> None:
     from projledger.settings import set_setting
 
     with ledger.transaction(allow_rollup=True) as w:
-        set_setting(w, "county_name", name)
+        set_setting(w, ledger.db, "county_name", name)
 
 
 def _rollup_connection(out: Path) -> sqlite3.Connection:

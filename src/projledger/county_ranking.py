@@ -1,0 +1,241 @@
+"""各县区排队通报: the city ranks its counties by SPEC §5's formula (SPEC §14).
+
+Each county of a roll-up is one unit over all its plan projects and all its problems: the
+same plan projects and problems a county's own township ranking counts (read through
+:mod:`projledger.ranking`'s loaders, so "in the plan", year-to-date and "reported by P" have
+one home), with the township replaced by the county — a row's id says its county
+(``id >> 32``, see :mod:`projledger.rollup`).  The pure :func:`projledger.scoring.rank_units`
+then ranks them exactly as it ranks townships.
+
+Streaks come from the roll-up's own saved county rankings (``county_rankings``), saved by each
+``report counties`` unless ``--no-save``; a past period with no saved ranking is computed
+afresh when the roll-up holds progress for it, and otherwise was never ranked.
+
+The city-level figures (:class:`CityTotals`) are summed from the same records, so the brief
+and the table can never disagree.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from decimal import Decimal
+
+from projledger.errors import DataError
+from projledger.money import from_db, to_db
+from projledger.period import Period
+from projledger.scoring import PlanProject, ProblemRecord, RankingRow, Weights, fill_streaks, rank_units
+
+__all__ = ["CityTotals", "CountyRanking", "county_ranking", "save_county_ranking", "saved_county_history", "city_brief"]
+
+_SHIFT = 32
+
+
+@dataclass(frozen=True)
+class CityTotals:
+    """全市 figures for the brief: sums over every county's plan projects and problems."""
+
+    counties: int
+    projects: int
+    total_investment: Decimal
+    annual_plan: Decimal
+    ytd_completed: Decimal
+    start_due: int
+    started: int
+    problems: int
+    problems_closed: int
+
+    def to_json(self) -> dict:
+        from projledger.money import money_json
+
+        return {"counties": self.counties, "projects": self.projects,
+                "total_investment": money_json(self.total_investment),
+                "annual_plan": money_json(self.annual_plan), "ytd_completed": money_json(self.ytd_completed),
+                "start_due": self.start_due, "started": self.started,
+                "problems": self.problems, "problems_closed": self.problems_closed}
+
+
+@dataclass(frozen=True)
+class CountyRanking:
+    period: Period
+    as_of: dt.date
+    city: str
+    rows: list[RankingRow]
+    totals: CityTotals
+    not_ranked: list[str]  # counties of the roll-up with no plan project in the year
+
+    def to_json(self) -> dict:
+        return {"period": str(self.period), "as_of": self.as_of.isoformat(), "city": self.city,
+                "rankings": {"county": [row.to_json() for row in self.rows]},
+                "totals": self.totals.to_json(), "not_ranked": self.not_ranked}
+
+
+def _county_names(db) -> dict[int, str]:
+    rows = db.execute("SELECT county_no, county FROM rollup_counties ORDER BY county_no").fetchall()
+    if not rows:
+        raise DataError("这个台账不是市级汇总库：请先用 projledger rollup --out 市汇总.db 各县台账.db 生成")
+    return dict(rows)
+
+
+def _by_county(projects: Iterable[PlanProject], problems: Iterable[ProblemRecord], names: dict[int, str]):
+    as_county = [replace(p, township=names[p.project_id >> _SHIFT], department=None) for p in projects]
+    county_problems = [replace(p, township=names[p.project_id >> _SHIFT], lead_unit=None) for p in problems]
+    return as_county, county_problems
+
+
+def _totals(db, year: int, projects: list[PlanProject], problems: list[ProblemRecord],
+            rows: list[RankingRow], counties: int) -> CityTotals:
+    ids = [p.project_id for p in projects]
+    total = Decimal(0)
+    for start in range(0, len(ids), 900):
+        chunk = ids[start:start + 900]
+        marks = ",".join("?" * len(chunk))
+        raw = db.execute(f"SELECT COALESCE(SUM(total_investment), 0) FROM projects WHERE id IN ({marks})",
+                         chunk).fetchone()[0]
+        total += from_db(raw)
+    return CityTotals(
+        counties=counties, projects=len(projects), total_investment=total,
+        annual_plan=sum((r.annual_plan for r in rows), Decimal(0)),
+        ytd_completed=sum((r.ytd_completed for r in rows), Decimal(0)),
+        start_due=sum(r.start_due for r in rows), started=sum(r.started for r in rows),
+        problems=sum(r.problems for r in rows), problems_closed=sum(r.problems_closed for r in rows))
+
+
+def _ranked(period: Period, projects, problems, weights: Weights) -> list[RankingRow]:
+    return rank_units("township", period.year, str(period), projects, problems, weights)
+
+
+def saved_county_history(db, year: int) -> dict[str, set[str]]:
+    """Saved bottom-three counties per period of ``year``."""
+    history: dict[str, set[str]] = {}
+    for period, county, bottom3 in db.execute(
+            "SELECT period, county, bottom3 FROM county_rankings WHERE year = ?", [year]):
+        members = history.setdefault(period, set())
+        if bottom3:
+            members.add(county)
+    return history
+
+
+def _progress_periods(db, year: int) -> set[str]:
+    return {p for (p,) in db.execute("SELECT DISTINCT period FROM progress WHERE year = ?", [year])}
+
+
+def county_ranking(ledger, period: Period, *, today: dt.date | None = None) -> CountyRanking:
+    """The county ranking of ``period`` with streaks, read in one snapshot of the roll-up."""
+    from projledger.ranking import load_plan_projects, load_problems, report_as_of, weights_from_settings
+
+    db = ledger.db
+    weights = weights_from_settings(ledger.settings())
+    with ledger.snapshot():
+        names = _county_names(db)
+        all_projects = load_plan_projects(db, str(period))
+        all_problems = load_problems(db, str(period))
+        projects, problems = _by_county(all_projects, all_problems, names)
+        rows = _ranked(period, projects, problems, weights)
+        saved = saved_county_history(db, period.year)
+        with_progress = _progress_periods(db, period.year)
+        history: dict[str, set[str] | None] = {}
+        for earlier in reversed(period.months_to_date()[:-1]):
+            key = str(earlier)
+            if key in saved:
+                history[key] = saved[key]
+            elif key in with_progress:
+                past_projects, past_problems = _by_county(
+                    load_plan_projects(db, key), load_problems(db, key), names)
+                history[key] = {r.unit for r in _ranked(earlier, past_projects, past_problems, weights)
+                                if r.bottom3}
+            else:
+                history[key] = None
+            if not history[key]:
+                break  # nobody can be on a streak past an empty or unranked month
+        rows = fill_streaks(rows, str(period), history)
+        totals = _totals(db, period.year, projects, problems, rows, len(names))
+        city = ledger.settings().county_name
+    ranked = {r.unit for r in rows}
+    return CountyRanking(period, report_as_of(str(period), today), city, rows, totals,
+                         [n for n in names.values() if n not in ranked])
+
+
+def save_county_ranking(ledger, ranking: CountyRanking) -> int:
+    """Replace the period's saved county ranking (the one write a roll-up accepts)."""
+    saved_at = dt.datetime.now().isoformat(timespec="seconds")
+    count = len(ranking.rows)
+    with ledger.transaction(allow_rollup=True) as w:
+        for row in ranking.rows:
+            w.upsert("county_rankings", {"period": str(ranking.period), "county": row.unit}, {
+                "year": ranking.period.year, "rank": row.rank, "units_ranked": count,
+                "score": int(row.score * 100), "projects": row.projects, "start_due": row.start_due,
+                "started": row.started, "annual_plan": to_db(row.annual_plan),
+                "ytd_completed": to_db(row.ytd_completed), "problems": row.problems,
+                "problems_closed": row.problems_closed, "bottom3": int(row.bottom3),
+                "bottom3_streak": row.bottom3_streak, "saved_at": saved_at})
+        keep = {row.unit for row in ranking.rows}
+        for (county,) in ledger.db.execute(
+                "SELECT county FROM county_rankings WHERE period = ?", [str(ranking.period)]).fetchall():
+            if county not in keep:
+                w.delete("county_rankings", {"period": str(ranking.period), "county": county})
+    return count
+
+
+# ---------------------------------------------------------------- the city-level brief
+
+
+def _amount(value: Decimal) -> str:
+    """SPEC §5b: ≥ 1 亿元 in 亿元 with two decimals, smaller amounts in 万元."""
+    from projledger.money import to_money
+
+    if value >= 10000:
+        return f"{to_money(value / 10000):,.2f}亿元"
+    return f"{to_money(value):,.2f}万元"
+
+
+def _share(numerator, denominator) -> Decimal | None:
+    if not denominator:
+        return None
+    return (Decimal(numerator) * 100 / Decimal(denominator)).quantize(Decimal("0.1"))
+
+
+def city_brief(ranking: CountyRanking) -> dict:
+    """全市 paragraph figures and text, computed from the ranking's own rows."""
+    t = ranking.totals
+    month = ranking.period.month
+    share = _share(t.ytd_completed, t.annual_plan)
+    schedule = (Decimal(month) * 100 / 12).quantize(Decimal("0.1"))
+    gap = None if share is None else share - schedule
+    start_rate = _share(t.started, t.start_due)
+    resolve_rate = _share(t.problems_closed, t.problems)
+    first = [r.unit for r in ranking.rows[:3]]
+    bottom = [r.unit for r in ranking.rows if r.bottom3]
+    streak = [r.unit for r in ranking.rows if r.bottom3_streak >= 3]
+    parts = [f"全市{t.counties}个县区纳入汇总，安排重点项目{t.projects}个，总投资{_amount(t.total_investment)}，"
+             f"年度计划投资{_amount(t.annual_plan)}。1-{month}月累计完成投资{_amount(t.ytd_completed)}"]
+    if share is not None:
+        said = "持平于序时进度" if gap == 0 else f"{'高于' if gap > 0 else '低于'}序时进度{abs(gap)}个百分点"
+        parts[0] += f"，占年度计划的{share}%，{said}。"
+    else:
+        parts[0] += "。"
+    if t.start_due:
+        parts.append(f"截至{month}月底应开工新开工项目{t.start_due}个，已开工{t.started}个，开工率{start_rate}%。")
+    if t.problems:
+        parts.append(f"今年以来各县区上报问题{t.problems}个，已办结{t.problems_closed}个，办结率{resolve_rate}%。")
+    ranking_text = f"综合排名前三位的是{'、'.join(first)}" if first else "本期没有可排名的县区"
+    if bottom:
+        ranking_text += f"；后三位是{'、'.join(bottom)}"
+    ranking_text += "。"
+    if streak:
+        ranking_text += f"{'、'.join(streak)}连续三次及以上排名后三位，须在季度调度会上说明情况。"
+    if ranking.not_ranked:
+        ranking_text += f"{'、'.join(ranking.not_ranked)}本年度没有计划项目，未参与排名。"
+    text = "".join(parts) + "\n" + ranking_text
+    return {"counties": t.counties, "projects": t.projects,
+            "total_investment": float(t.total_investment), "annual_plan": float(t.annual_plan),
+            "ytd_completed": float(t.ytd_completed),
+            "invest_share_percent": None if share is None else float(share),
+            "schedule_percent": float(schedule), "gap_points": None if gap is None else float(gap),
+            "start_due": t.start_due, "started": t.started,
+            "start_rate_percent": None if start_rate is None else float(start_rate),
+            "problems": t.problems, "problems_closed": t.problems_closed,
+            "resolve_rate_percent": None if resolve_rate is None else float(resolve_rate),
+            "first_three": first, "bottom_three": bottom, "streak_alert": streak,
+            "text": text}

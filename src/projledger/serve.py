@@ -1,0 +1,121 @@
+"""``projledger serve``: a ledger (a county's or a city roll-up) read-only in the browser.
+
+Datasette does the serving (the optional extra ``projledger[serve]``); this module decides
+what it shows and what it refuses:
+
+* **Read-only.**  The ledger is opened by Datasette's read connections (``mode=ro``); no
+  write canned query exists, and Datasette 0.65 has no other write path.
+* **No arbitrary SQL** unless ``--allow-sql``: the ``default_allow_sql`` setting and the
+  metadata's ``allow_sql`` both deny it; canned queries still run (they need only view rights).
+* **Localhost** unless ``--host`` says otherwise (the CLI's default).
+* **Chinese labels.**  Table titles and column descriptions come from the shipped metadata
+  (``data/serve_metadata.json``); the canned queries name their columns in Chinese.
+* **Cards are the CLI's.**  Red/yellow/blue cards count working days through the ledger's
+  calendar (Python, not SQL), so at start-up :func:`card_rows` computes them with the same
+  :func:`projledger.warnings_engine.collect_cards` that ``warn`` uses and puts them in a small
+  in-memory database ``亮牌`` (as of the start-up day; restart to refresh).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from projledger.errors import DataError
+
+__all__ = ["CARDS_DB", "load_metadata", "card_rows", "make_datasette"]
+
+CARDS_DB = "亮牌"
+_CARD_COLUMNS = ("project_code", "project_name", "unit", "kind", "card", "due_on", "reason")
+
+
+def _require_datasette():
+    try:
+        import datasette  # noqa: F401
+    except ImportError:
+        raise DataError('浏览器查看需要 Datasette：请运行 pip install "projledger[serve]" 后再试') from None
+
+
+def load_metadata(db_name: str, *, allow_sql: bool, tables: set[str]) -> dict:
+    """The shipped metadata, keyed to this database and trimmed to the tables it has."""
+    from projledger.resources import read_json
+
+    shipped = read_json("serve_metadata.json")
+    database = dict(shipped["database"])
+    database["tables"] = {k: v for k, v in database["tables"].items() if k in tables}
+    database["queries"] = {k: v for k, v in database["queries"].items()
+                           if set(v.get("needs", [])) <= tables}
+    for query in database["queries"].values():
+        query.pop("needs", None)
+    cards = dict(shipped["cards"])
+    return {
+        "title": shipped["title"],
+        "description": shipped["description"],
+        "allow_sql": None if allow_sql else False,
+        "databases": {db_name: database, CARDS_DB: cards},
+    }
+
+
+def card_rows(ledger, as_of: dt.date) -> list[dict]:
+    """Every card of ``warn`` as of ``as_of`` with its project, plus each project's overall card."""
+    from projledger.projects import Projects
+    from projledger.warnings_engine import collect_cards
+
+    with ledger.snapshot():
+        result = collect_cards(ledger, as_of)
+        projects = Projects(ledger.db)
+        ids = {i.project_id for i in result.items if i.project_id is not None}
+        info = {pid: projects.by_id(pid) for pid in ids}
+    rows = []
+    for item in result.items:
+        project = info.get(item.project_id)
+        data = item.to_json()
+        rows.append({
+            "project_code": project.code if project else None,
+            "project_name": project.name if project else None,
+            "unit": data.get("unit") or data.get("lead_unit"),
+            "kind": item.kind, "card": item.card.label, "due_on": data.get("due_on"),
+            "reason": item.reason,
+            "project_card": result.project_cards[item.project_id].label if item.project_id in result.project_cards else None,
+        })
+    return rows
+
+
+def make_datasette(path: Path, *, allow_sql: bool = False, as_of: dt.date | None = None):
+    """A configured :class:`datasette.app.Datasette` for ``path`` (not yet serving)."""
+    _require_datasette()
+    from datasette.app import Datasette
+
+    from projledger.store import Ledger
+
+    path = Path(path)
+    with Ledger.open(path) as ledger:
+        tables = {name for (name,) in ledger.db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        cards = card_rows(ledger, as_of or dt.date.today())
+    db_name = path.stem
+    ds = Datasette(
+        files=[str(path)],
+        metadata=load_metadata(db_name, allow_sql=allow_sql, tables=tables),
+        settings={"default_allow_sql": allow_sql, "allow_download": False, "allow_csv_stream": True},
+    )
+    memory = ds.add_memory_database(CARDS_DB)
+    _fill_cards(memory, cards)
+    return ds
+
+
+def _fill_cards(memory, cards: list[dict]) -> None:
+    """The in-memory 亮牌 database: written once, before serving starts."""
+    import sqlite3
+
+    columns = (*_CARD_COLUMNS, "project_card")
+    conn = memory.connect(write=True)
+    try:
+        conn.execute(f"CREATE TABLE cards ({', '.join(columns)})")
+        conn.executemany(f"INSERT INTO cards VALUES ({', '.join('?' * len(columns))})",
+                         [tuple(row[c] for c in columns) for row in cards])
+        conn.commit()
+    except sqlite3.Error as exc:
+        raise DataError(f"准备亮牌数据时出错：{exc}") from None
+    # The connection must stay open: an in-memory shared database lives as long as one does.
+    memory._keepalive = conn
+
