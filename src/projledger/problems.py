@@ -339,7 +339,7 @@ class ProblemStore:
             unit = self._unit(name, "责任单位")
             if unit.id not in responsible_ids:
                 responsible_ids.append(unit.id)
-        reported = reported_on or dt.date.today()
+        reported = reported_on or self._meeting_day(meeting_id) or dt.date.today()
         limit = settings.problem_default_workdays if limit_workdays is None else limit_workdays
         due = tracking.deadlines(self.calendar, reported, settings.problem_reply_workdays, limit)
         return NewProblem(
@@ -351,6 +351,16 @@ class ProblemStore:
             reply_due_provisional=due.reply_due_provisional, due_workdays=limit, due_on=due.due_on,
             due_provisional=due.due_provisional, source=source, warnings=due.warnings, meeting_id=meeting_id,
         )
+
+    def _meeting_day(self, meeting_id: int | None) -> dt.date | None:
+        """The date of the meeting a problem was found at (its default 提出日期); checks it exists."""
+        if meeting_id is None:
+            return None
+        row = self.db.execute("SELECT held_on FROM meetings WHERE id = ?", [meeting_id]).fetchone() \
+            if self.db["meetings"].exists() else None
+        if row is None:
+            raise NotFoundError(f"找不到编号为 {meeting_id} 的会议（projledger meeting list 查看）")
+        return dt.date.fromisoformat(row[0])
 
     def _existing_key(self, project_id: int, text: str) -> int | None:
         row = self.db.execute("SELECT id FROM problems WHERE project_id = ? AND text_key = ?",

@@ -98,6 +98,42 @@ class EvaluationSettings(_Model):
         return self
 
 
+class LetterSettings(_Model):  # meetings
+    """两函一单 numbering: ``{prefix}〔{year}〕{n}号``, n counting per kind per year (SPEC §11)."""
+
+    reminder_prefix: str = Field("项目提醒", min_length=1, description="提醒函文号前缀")
+    supervision_prefix: str = Field("项目督办", min_length=1, description="督办函文号前缀")
+    assignment_prefix: str = Field("项目交办", min_length=1, description="交办单文号前缀")
+    reply_workdays: int = Field(5, ge=1, le=60, description="督办函、提醒函要求书面回复的期限（工作日）")
+
+
+class NoticeSettings(_Model):  # brief
+    """The 通报 as a 公文 (SPEC §13): who issues it and its 文号 ``{prefix}〔{year}〕{month}号``."""
+
+    issuing_office: str | None = Field(None, min_length=1,
+                                       description="发文机关（通报落款），未设置时用“县名+发展和改革局”")
+    doc_number_prefix: str | None = Field(None, min_length=1,
+                                          description="通报文号前缀，如“泾发改投资”→ 泾发改投资〔2026〕10号；未设置时不写文号")
+
+
+class AssessmentSettings(_Model):  # brief
+    """年度考核加减分 (seed 000 第六十条): per year, per unit, points added to the December score."""
+
+    adjustments: dict[str, dict[str, float]] = Field(
+        default_factory=dict,
+        description="年度考核加减分，按年度和单位：{\"2026\": {\"城关镇\": 2, \"县交通局\": -1.5}}")
+
+    @model_validator(mode="after")
+    def _years_and_points(self):
+        for year, units in self.adjustments.items():
+            if not (year.isdigit() and len(year) == 4):
+                raise ValueError(f"加减分的年度“{year}”应为四位数字，如 2026")
+            for unit, points in units.items():
+                if not -100 <= points <= 100:
+                    raise ValueError(f"{year}年“{unit}”的加减分{points}超出 -100 至 100")
+        return self
+
+
 DEFAULT_CATEGORIES = ["用地", "规划", "环评", "资金", "手续", "施工", "要素保障", "政策", "其他"]
 DEFAULT_LEVELS = ["乡镇", "县直部门", "县级", "市级及以上"]
 
@@ -113,6 +149,12 @@ class Settings(_Model):
     reporting: ReportingSettings = ReportingSettings()  # cycle
     reserve: ReserveThresholds = ReserveThresholds()
     evaluation: EvaluationSettings = EvaluationSettings()
+    # meetings: decided items' default 完成时限 and the letters' numbering
+    meeting_item_default_workdays: int = Field(10, ge=0, le=365, description="议定事项默认完成时限（工作日）")
+    letters: LetterSettings = LetterSettings()
+    # brief: the 通报's issuing office and 文号, and the annual 考核 加减分
+    notice: NoticeSettings = NoticeSettings()
+    assessment: AssessmentSettings = AssessmentSettings()
     # install: the user's own files live outside the installed package, so an upgrade keeps them
     import_headers_file: str | None = Field(
         None, min_length=1,

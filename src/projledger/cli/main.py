@@ -27,6 +27,7 @@ from typer.core import TyperGroup
 
 from projledger import __version__
 from projledger.cli.common import AppState, err_console
+from projledger.cli.help_zh import install as _chinese_help_pages, param_label
 from projledger.errors import ProjledgerError, UsageError
 
 __all__ = ["app", "run", "COMMAND_MODULES"]
@@ -42,12 +43,19 @@ COMMAND_MODULES = (
     "projledger.cli.procedures",
     "projledger.cli.importer",
     "projledger.cli.problems",
+    "projledger.cli.meetings",
+    "projledger.cli.letters",
     "projledger.cli.warn",
+    "projledger.cli.submissions",
+    "projledger.cli.leaders",
+    "projledger.cli.milestones",
     "projledger.cli.report",
+    "projledger.cli.report_periodic",
     "projledger.cli.reserve",
     "projledger.cli.evaluation",
     "projledger.cli.demo",
     "projledger.cli.rollup",
+    "projledger.cli.serve",
 )
 
 
@@ -60,6 +68,7 @@ def report_error(error: ProjledgerError) -> None:
 
 
 _CLICK_PHRASES = (
+    (re.compile(r"^No such command '(.+?)'\.\s*Did you mean (.+)\?$"), "没有命令“{0}”（您是不是要用：{1}）"),
     (re.compile(r"^No such command '(.+)'\.?$"), "没有命令“{0}”"),
     (re.compile(r"^Got unexpected extra argument(?:s|\(s\))? \((.+)\)$"), "多余的参数：{0}"),
     (re.compile(r"^Input should be a valid integer.*$"), "必须是整数"),
@@ -83,8 +92,7 @@ def _chinese(text: str) -> str:
 def usage_message(error) -> str:
     """click's English usage error → the Chinese message a county staffer reads."""
     if isinstance(error, click_exceptions.MissingParameter) and error.param is not None:
-        names = "/".join(error.param.opts) if error.param.param_type_name == "option" else \
-            (error.param.metavar or error.param.name or "").upper()
+        names = param_label(error.param)
         what = "选项" if error.param.param_type_name == "option" else "参数"
         text = f"缺少必填的{what} {names}"
     elif isinstance(error, click_exceptions.NoSuchOption):
@@ -92,8 +100,8 @@ def usage_message(error) -> str:
         if error.possibilities:
             text += f"（您是不是要用：{'、'.join(sorted(error.possibilities))}）"
     elif isinstance(error, click_exceptions.BadParameter):
-        hint = error.param_hint if isinstance(error.param_hint, str) else \
-            ("/".join(error.param.opts) if error.param is not None else "")
+        hint = param_label(error.param) if error.param is not None else \
+            (error.param_hint if isinstance(error.param_hint, str) else "")
         text = f"{hint} 的值不对：{_chinese(error.message)}" if hint else _chinese(error.message)
     else:
         text = _chinese(error.message)
@@ -177,6 +185,7 @@ def _register_all() -> None:
 
 
 _register_all()
+_chinese_help_pages()
 
 
 def _utf8_streams() -> None:

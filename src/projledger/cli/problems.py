@@ -74,6 +74,7 @@ def problem_add(
     reported: Annotated[Optional[str], typer.Option("--reported", help="提出日期，默认今天")] = None,
     limit: Annotated[Optional[int], typer.Option("--limit", help="解决时限（工作日），默认 problem_default_workdays", min=0)] = None,
     level: Annotated[Optional[str], typer.Option("--level", help="问题层级：乡镇、县直部门、县级、市级及以上")] = None,
+    meeting: Annotated[Optional[int], typer.Option("--meeting", help="在哪次会议上提出（会议编号，meeting list 查看）；提出日期默认为会议日期")] = None,
     as_json: Json = False,
 ) -> None:
     """登记问题：按法定工作日计算提出解决意见期限和解决时限。"""
@@ -82,7 +83,8 @@ def problem_add(
     reported_on = parse_iso_date(reported, "提出日期")
     with open_ledger(ctx) as ledger:
         store = ProblemStore(ledger.db, settings=ledger.settings())
-        new = store.prepare(project, text, category, level, lead, responsible or [], reported_on, limit)
+        new = store.prepare(project, text, category, level, lead, responsible or [], reported_on, limit,
+                            meeting_id=meeting)
         with ledger.transaction() as writer:
             problem = store.insert(writer, new)
     _warn_provisional(new.warnings)
