@@ -189,42 +189,6 @@ def project_list(
     print_table(f"项目（{scope + '，' if scope else ''}{len(projects)}个）", columns, rows, justify_right=(7, 11, 12))
 
 
-@project_app.command("show")
-def project_show(ctx: typer.Context, ref: Ref, as_json: Json = False) -> None:
-    """一项目一表：基本信息、年度计划、进度记录。"""
-    from projledger.money import format_money
-    from projledger.plans import Plans
-    from projledger.progress import ProgressLog
-    from projledger.projects import Projects
-    from projledger.cli.render import print_table
-
-    with open_ledger(ctx) as ledger:
-        project = Projects(ledger.db).get(ref)
-        plans = Plans(ledger.db).for_project(project.id)
-        progress = ProgressLog(ledger.db).for_project(project.id)
-    if as_json:
-        emit_json({**project.to_json(), "id": project.id, "plans": [p.to_json() for p in plans],
-                   "progress": [r.to_json() for r in progress]})
-        return
-    out = console()
-    out.print(f"[bold]{project.label}[/bold]  编号 {project.id}", markup=True, highlight=False)
-    fields = [("所在乡镇", project.township), ("责任部门", project.department), ("建设单位", project.owner),
-              ("阶段", project.stage), ("建设性质", project.nature), ("所属行业", project.industry),
-              ("总投资(万元)", format_money(project.total_investment)),
-              ("计划开工", project.planned_start), ("实际开工", project.actual_start),
-              ("包联领导", project.leader), ("备注", project.note)]
-    for label, value in fields:
-        out.print(f"  {label}：{value if value not in (None, '') else '—'}", markup=False, highlight=False)
-    if plans:
-        print_table("年度计划", ["年度", "计划投资(万元)", "性质", "计划开工"],
-                    [(p.year, format_money(p.investment), p.nature, p.planned_start) for p in plans],
-                    justify_right=(1,))
-    if progress:
-        print_table("进度记录", ["期间", "累计完成(万元)", "当月完成(万元)", "形象进度", "填报日期"],
-                    [(r.period, format_money(r.ytd_completed), format_money(r.month_completed), r.status,
-                      r.reported_on) for r in progress], justify_right=(1, 2))
-
-
 @project_app.command("complete")
 def project_complete(
     ctx: typer.Context, ref: Ref, on: On = None,
@@ -267,4 +231,8 @@ def project_terminate(
 
 
 def register(app: typer.Typer) -> None:
+    from projledger.cli.project_table import project_sheet, project_show
+
+    project_app.command("show")(project_show)
+    project_app.command("sheet")(project_sheet)
     app.add_typer(project_app, name="project")
