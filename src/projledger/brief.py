@@ -346,7 +346,10 @@ def _problems(data: BriefInput) -> BriefPart:
     if data.items is not None:
         figures["items_open_now"] = data.items.open_now
         figures["items_overdue_now"] = data.items.overdue_now
-        text += f"会议议定事项未办结{data.items.open_now}个，其中已逾期{data.items.overdue_now}个。"
+        if data.items.open_now:
+            text += f"会议议定事项未办结{data.items.open_now}个，其中已逾期{data.items.overdue_now}个。"
+        else:
+            text += "目前没有未办结的会议议定事项。"
     return BriefPart("problems", PART_HEADINGS[4], text, figures)
 
 

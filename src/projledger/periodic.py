@@ -13,8 +13,9 @@
 
 A month's ranking is the one the monthly report would give for it — read per month through
 :func:`projledger.report_data.gather_monthly` (the last month, with the brief) and the
-ranking module (the other months).  Months after today are not reached yet: the summary says
-so, and a span that has not begun is a usage error.
+ranking module (the other months).  Only months that are over count (a month's sheets
+arrive after it ends): the summary of an unfinished span says up to which month it goes, and a
+span with no finished month is a usage error.
 
 The pure parts (:func:`rank_table`, :func:`interview_candidates`, :func:`assessment_rows`) take
 plain rankings and are tested without a database; :func:`gather_periodic` reads the ledger.
@@ -216,12 +217,12 @@ class PeriodicData:
 
 
 def reached_months(span: Span, today: dt.date) -> list[Period]:
+    """The span's months that are over by ``today`` (a month's sheets arrive after it ends)."""
     from projledger.errors import UsageError
 
-    now = Period.of(today)
-    months = [m for m in span.months if m <= now]
+    months = [m for m in span.months if m.end < today]
     if not months:
-        raise UsageError(f"{span.label}还没有开始（今天是 {today.isoformat()}），不能汇总")
+        raise UsageError(f"{span.label}还没有过完的月份（今天是 {today.isoformat()}），不能汇总")
     return months
 
 
@@ -235,7 +236,7 @@ def gather_periodic(ledger, span: Span, *, today: dt.date | None = None, filters
     months = reached_months(span, today)
     db = ledger.db
     with read_snapshot(db):
-        monthly = gather_monthly(ledger, months[-1], filters=filters)
+        monthly = gather_monthly(ledger, months[-1], as_of=months[-1].end, filters=filters)
         rankings = _month_rankings(ledger, months[:-1], monthly)
         townships = {line.township for line in monthly.projects if line.township}
         keep = {line.project_id for line in monthly.projects}

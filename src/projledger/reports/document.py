@@ -335,16 +335,10 @@ class OfficialDocument:
 
 
 def _checked_output(dest: Path, ledger_path: Path | str | None) -> Path:
-    from projledger import fileio
+    """The shared output-path guard: no directory, device, or the ledger and its side files."""
+    from projledger.fileio import safe_output
 
-    guard = getattr(fileio, "safe_output", None)
-    if guard is not None and ledger_path is not None:
-        return guard(dest, ledger_path=Path(ledger_path))
-    if dest.is_dir():
-        from projledger.errors import DataError
-
-        raise DataError(f"“{dest}”是一个目录，不能作为输出文件")
-    return dest
+    return safe_output(dest, ledger_path=ledger_path)
 
 
 def _column_widths(columns: int, widths: Sequence[float] | None) -> list:

@@ -89,9 +89,12 @@ def _overview_sheet(workbook, data: PeriodicData) -> None:
     for note in data.warnings:
         put(ws, row, 1, note, border=False)
         row += 1
-    setup_sheet(ws, header_row=1, last_column=width)
-    ws.freeze_panes = None
-    ws.page_setup.orientation = ws.ORIENTATION_PORTRAIT
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.oddFooter.center.text = "第 &P 页，共 &N 页"
+    ws.print_area = f"A1:{get_column_letter(width)}{row}"
 
 
 def _ranks_sheet(workbook, data: PeriodicData, kind: str) -> None:
