@@ -75,7 +75,8 @@ def _read_calamine(path: Path, info: safety.Inspection) -> list[Sheet]:
     except calamine.PasswordError:
         raise safety.fail(path, "文件设置了打开密码（已加密），请取消密码后另存再导入") from None
     except Exception as exc:  # calamine raises several unrelated types for corrupt files
-        raise safety.fail(path, f"文件已损坏或不是有效的{info.kind}表格（{_short(exc)}）") from None
+        raise safety.fail(path, f"文件已损坏或不是有效的{info.kind}表格；请用 Excel 或 WPS 打开后另存为 .xlsx "
+                                "再导入") from None
     sheets: list[Sheet] = []
     with workbook:
         for meta in workbook.sheets_metadata:
@@ -87,7 +88,8 @@ def _read_calamine(path: Path, info: safety.Inspection) -> list[Sheet]:
                 raw = grid.to_python(skip_empty_area=False, nrows=MAX_ROWS + 1)
                 merged = grid.merged_cell_ranges or []
             except Exception as exc:
-                raise safety.fail(path, f"工作表“{meta.name}”无法读取（{_short(exc)}）") from None
+                raise safety.fail(path, f"工作表“{meta.name}”的内容不合 Excel 文件格式，无法读取（常见于其他软件"
+                                        "导出的文件）；请用 Excel 或 WPS 打开后另存为 .xlsx 再导入") from None
             sheet = _sheet_from_grid(path, meta.name, raw)
             sheet.hidden = meta.visible != calamine.SheetVisibleEnum.Visible
             sheet.epoch1904 = info.epoch1904

@@ -207,7 +207,7 @@ def translate_sqlite_error(exc: sqlite3.Error, path: Path | None = None) -> Exce
     if "file is not a database" in low or "malformed" in low:
         return DataError(f"文件{where}不是有效的 projledger 数据库或已损坏：{text}（可用 projledger doctor 检查）")
     if "unable to open" in low:
-        return DataError(f"无法打开数据库文件{where}：{text}")
+        return DataError(f"无法打开数据库文件{where}：所在文件夹不存在、没有读写权限，或它是指向不存在位置的链接")
     return DataError(f"数据库错误{where}：{text}")
 
 
