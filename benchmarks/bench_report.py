@@ -83,8 +83,9 @@ def build(db, projects: int, problems: int, seed: int = 2026) -> None:
 
 def run_report(ledger, dest: Path) -> dict[str, float]:
     """The work of ``report monthly``; returns seconds per phase."""
-    from projledger.ranking import monthly_ranking, save_snapshot
-    from projledger.reports.monthly import build_workbook, gather_report
+    from projledger.period import Period
+    from projledger.report_data import gather_monthly, report_as_of, save_monthly
+    from projledger.reports.monthly import build_workbook
 
     times: dict[str, tuple[float, float]] = {}
     began = last = (time.perf_counter(), time.process_time())
@@ -95,14 +96,13 @@ def run_report(ledger, dest: Path) -> dict[str, float]:
         times[name] = (now[0] - last[0], now[1] - last[1])
         last = now
 
-    ranking = monthly_ranking(ledger, PERIOD)
-    lap("ranking")
-    report = gather_report(ledger, ranking)
-    lap("cards, problems, projects")
-    book = build_workbook(report)
+    period = Period.parse(PERIOD)
+    data = gather_monthly(ledger, period, as_of=report_as_of(period), save=True)
+    lap("gather (rankings, cards, lines)")
+    book = build_workbook(data)
     lap("workbook built")
     with ledger.transaction() as writer:
-        save_snapshot(writer, ranking)
+        save_monthly(writer, data)
         book.save(dest)
     lap("saved (xlsx + snapshot)")
     times["total"] = (time.perf_counter() - began[0], time.process_time() - began[1])

@@ -305,6 +305,40 @@ def test_missing_output_directory_writes_nothing(ranked, tmp_path, db_path):
 def test_empty_year(cli):
     data = json.loads(cli("report", "monthly", "--period", "2025-06", "--json").stdout)
     assert data["rankings"] == {"township": [], "department": []}
+    # Nothing to rank is said as such, not "本期排名已保存" (issue 11, friction 11).
+    out = cli("report", "monthly", "--period", "2025-06").stdout
+    assert "本期没有可排名的乡镇和部门（2025年度计划中没有项目，也没有牵头问题），没有排名可保存" in out
+    assert "本期排名已保存" not in out
+
+
+def test_past_rankings_are_kept_and_dropped_when_their_month_changes(ranked, db_path):
+    import sqlite3
+
+    def cached():
+        with sqlite3.connect(db_path) as conn:
+            return sorted(conn.execute("SELECT period, kind FROM ranking_cache").fetchall())
+
+    report(ranked, "2025-03", "--no-save")  # a draft keeps nothing
+    assert cached() == []
+    # Saved: February (both kinds, for the rank change) and January (townships only: with three
+    # departments there is no department bottom three to follow back) were computed.
+    report(ranked, "2025-03")
+    assert cached() == [("2025-01", "township"), ("2025-02", "department"), ("2025-02", "township")]
+    # The kept February is what the next report reads: emptied by hand, March's townships
+    # lose their February (no rank change, streaks of 1) — nothing was recomputed.
+    with sqlite3.connect(db_path) as conn:
+        conn.execute("UPDATE ranking_cache SET rows = '[]' WHERE period = '2025-02' AND kind = 'township'")
+        conn.execute("DELETE FROM ranking_snapshots")
+    march = report(ranked, "2025-03", "--no-save")["rankings"]["township"]
+    assert all(r["rank_change"] is None and r["bottom3_streak"] <= 1 for r in march)
+    # A late February figure changes February's inputs: the kept ranking no longer counts and
+    # February is recomputed (乙 62.50, 甲 55, 丙 15, 戊 10, 丁 0 → bottom three 丙 戊 丁), as in
+    # test_streak_recomputed_where_nothing_was_saved.
+    ranked("progress", "log", "P3", "--period", "2025-02", "--ytd", "700")
+    march = rows_of(report(ranked, "2025-03", "--no-save"))
+    assert (march["乙镇"]["bottom3_streak"], march["丁镇"]["bottom3_streak"],
+            march["丙镇"]["bottom3_streak"]) == (1, 3, 2)
+    assert march["乙镇"]["rank_change"] == -4
 
 
 # ---------------------------------------------------------------- history without snapshots

@@ -48,14 +48,18 @@ period again replaces its rows through the audited writer (see
 from __future__ import annotations
 
 import datetime as dt
+import json
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from decimal import Decimal
 from itertools import groupby
 from operator import itemgetter
 
+from typing import TYPE_CHECKING
+
 from projledger.dates import period_end
 from projledger.money import from_db, to_db
+from projledger.period import Period
 from projledger.plans import plans_for_year
 from projledger.progress import ytd_by_project
 from projledger.scoring import (
@@ -68,9 +72,15 @@ from projledger.scoring import (
     rank_units,
 )
 
+if TYPE_CHECKING:
+    from projledger.store import AuditedWriter, Database, Ledger
+
 __all__ = [
     "MonthlyRanking",
     "monthly_ranking",
+    "compute_monthly_ranking",
+    "save_computed",
+    "Placed",
     "report_as_of",
     "load_plan_projects",
     "load_problems",
@@ -79,8 +89,6 @@ __all__ = [
     "saved_periods",
     "unit_history",
 ]
-
-KIND_LABELS = {"township": "乡镇", "department": "部门"}
 
 
 @dataclass(frozen=True)
@@ -241,25 +249,45 @@ class _YtdTimeline:
         return result
 
 
+@dataclass(frozen=True)
+class Placed:
+    """What history needs of a past ranking row: the unit, its rank, whether bottom three."""
+
+    unit: str
+    rank: int
+    bottom3: bool
+
+
 class _Rankings:
     """Rankings of the periods of one year, computed or read from snapshots, cached.
 
     Everything a computation needs is read once here, for the report's period: plan
-    projects, problems and the progress timeline; a past period only slices them.
+    projects, problems and the progress timeline; a past period only slices them.  A past
+    period is taken, in this order, from the snapshot a report saved, from the ranking cache
+    when its stamp is current (see ``store/migrations/ranking.py``), or computed — and then
+    kept in :attr:`fresh` for :func:`save_computed`.  A filtered ranking (``project_ids``)
+    neither reads nor fills the cache, which is for the whole ledger.
     """
 
-    def __init__(self, db, period: str, weights: Weights):
+    def __init__(self, db: "Database", period: str, weights: Weights,
+                 project_ids: set[int] | None = None):
         self.db = db
-        self.year = int(period[:4])
+        self.year = Period.parse(period).year
         self.weights = weights
         self.bases = _plan_bases(db, self.year)
         self.problems = load_problems(db, period)
+        if project_ids is not None:
+            self.bases = [b for b in self.bases if b.project_id in project_ids]
+            self.problems = [p for p in self.problems if p.project_id in project_ids]
         self.timeline = _YtdTimeline(db, self.year, period)
         self.departments = {name for (name,) in db.execute(
             "SELECT name FROM units WHERE kind = 'department'")}
         self.saved = saved_periods(db, self.year)
         self.names = dict(db.execute("SELECT id, name FROM units").fetchall())
-        self._cache: dict[str, dict[str, list[RankingRow]]] = {}
+        self.use_cache = project_ids is None
+        self.stamps = _input_versions(db) if self.use_cache else {}
+        self._cache: dict[str, dict[str, list[Placed]]] = {}
+        self.fresh: dict[str, dict[str, object]] = {}  # period → {"stamp", kind: [Placed]}
 
     def compute(self, period: str, kinds=UNIT_KINDS) -> dict[str, list[RankingRow]]:
         """The rankings of ``kinds`` for ``period`` from the data as it is now."""
@@ -272,7 +300,7 @@ class _Rankings:
             for kind in kinds
         }
 
-    def past(self, period: str, kinds=UNIT_KINDS) -> dict[str, list[RankingRow]] | None:
+    def past(self, period: str, kinds=UNIT_KINDS) -> dict[str, list[Placed]] | None:
         """A past period's rankings of ``kinds``: saved, else recomputed if the period has
         progress, else None (never ranked).  A kind no walk needs is never computed."""
         if period not in self.saved and period not in self.timeline.periods:
@@ -280,16 +308,25 @@ class _Rankings:
         cached = self._cache.setdefault(period, {})
         missing = [kind for kind in kinds if kind not in cached]
         if missing and period in self.saved:
-            cached.update({kind: _saved_rows(self.db, period, kind, self.names) for kind in missing})
-        elif missing:
-            cached.update(self.compute(period, missing))
+            cached.update({kind: _saved_places(self.db, period, kind, self.names) for kind in missing})
+            missing = []
+        if missing and self.use_cache:
+            stamp = _stamp_for(self.stamps, period)
+            cached.update(_cached_places(self.db, period, missing, stamp))
+            missing = [kind for kind in missing if kind not in cached]
+        if missing:
+            computed = {kind: [Placed(r.unit, r.rank, r.bottom3) for r in rows]
+                        for kind, rows in self.compute(period, missing).items()}
+            cached.update(computed)
+            if self.use_cache:
+                self.fresh.setdefault(period, {"stamp": _stamp_for(self.stamps, period)}).update(computed)
         return {kind: cached[kind] for kind in kinds}
 
 
 def _earlier_periods(period: str):
-    year, month = int(period[:4]), int(period[5:7])
-    for earlier in range(month - 1, 0, -1):
-        yield f"{year:04d}-{earlier:02d}"
+    """The months of the same year before ``period``, latest first."""
+    for earlier in reversed(Period.parse(period).months_to_date()[:-1]):
+        yield str(earlier)
 
 
 def _streak_histories(source: _Rankings, period: str, current: dict[str, list[RankingRow]]
@@ -315,19 +352,27 @@ def _streak_histories(source: _Rankings, period: str, current: dict[str, list[Ra
     return histories
 
 
-def monthly_ranking(ledger, period: str, *, today: dt.date | None = None) -> MonthlyRanking:
+def monthly_ranking(ledger: "Ledger", period: str | Period, *, today: dt.date | None = None) -> MonthlyRanking:
     """Both rankings of ``period`` (``YYYY-MM``) with streaks and last month's ranks.
 
     All reads happen in one read transaction, so an import committing meanwhile can never
-    give a ranking that mixes two states of the ledger.
+    give a ranking that mixes two states of the ledger.  (The monthly report reads this and
+    everything else it shows through :func:`projledger.report_data.gather_monthly`.)
     """
+    period = Period.parse(period)
     with ledger.snapshot():
-        return _monthly_ranking(ledger, period, today)
+        ranking, _ = compute_monthly_ranking(ledger.db, period, weights_from_settings(ledger.settings()),
+                                             as_of=report_as_of(str(period), today))
+        return ranking
 
 
-def _monthly_ranking(ledger, period: str, today: dt.date | None) -> MonthlyRanking:
-    db = ledger.db
-    source = _Rankings(db, period, weights_from_settings(ledger.settings()))
+def compute_monthly_ranking(db: "Database", period: Period, weights: Weights, *, as_of: dt.date,
+                            project_ids: set[int] | None = None) -> tuple[MonthlyRanking, dict]:
+    """Both rankings of ``period``, read in the caller's snapshot; also the past rankings that
+    had to be computed for the streaks (for :func:`save_computed`).  ``project_ids`` limits
+    the ranking to those projects (a filtered report)."""
+    period = str(period)
+    source = _Rankings(db, period, weights, project_ids)
     current = source.compute(period)
     previous: dict[str, dict[str, int] | None] = {kind: None for kind in UNIT_KINDS}
     last = next(_earlier_periods(period), None)
@@ -338,7 +383,7 @@ def _monthly_ranking(ledger, period: str, today: dt.date | None) -> MonthlyRanki
     histories = _streak_histories(source, period, current)
     rankings = {kind: fill_streaks(current[kind], period, histories[kind]) for kind in UNIT_KINDS}
     ids = {name: uid for uid, name in source.names.items()}
-    return MonthlyRanking(period, report_as_of(period, today), rankings, previous, ids)
+    return MonthlyRanking(period, as_of, rankings, previous, ids), source.fresh
 
 
 # ---------------------------------------------------------------- snapshots
@@ -348,27 +393,54 @@ _SNAPSHOT_COLUMNS = ("unit_id, rank, score, projects, start_due, started, annual
                      " ytd_completed, problems, problems_closed, bottom3, bottom3_streak")
 
 
-def _quotient(numerator, denominator) -> Decimal | None:
-    if not denominator:
-        return None
-    return Decimal(numerator) / Decimal(denominator)
+def _saved_places(db: "Database", period: str, kind: str, names: dict[int, str]) -> list[Placed]:
+    rows = db.execute("SELECT unit_id, rank, bottom3 FROM ranking_snapshots WHERE period = ? AND kind = ?"
+                      " ORDER BY rank", [period, kind]).fetchall()
+    return [Placed(names.get(uid, str(uid)), rank, bool(bottom3)) for uid, rank, bottom3 in rows]
 
 
-def _saved_rows(db, period: str, kind: str, names: dict[int, str]) -> list[RankingRow]:
-    rows = db.execute(
-        f"SELECT {_SNAPSHOT_COLUMNS} FROM ranking_snapshots WHERE period = ? AND kind = ?"
-        " ORDER BY rank", [period, kind]).fetchall()
-    result = []
-    for (uid, rank, score, projects, due, started, plan, ytd, problems, closed,
-         bottom3, streak) in rows:
-        plan_amount, ytd_amount = from_db(plan), from_db(ytd)
-        result.append(RankingRow(
-            rank=rank, unit=names.get(uid, str(uid)), projects=projects, start_due=due,
-            started=started, start_rate=_quotient(started, due), annual_plan=plan_amount,
-            ytd_completed=ytd_amount, invest_rate=_quotient(ytd_amount, plan_amount),
-            problems=problems, problems_closed=closed, resolve_rate=_quotient(closed, problems),
-            score=Decimal(score).scaleb(-2), bottom3=bool(bottom3), bottom3_streak=streak))
-    return result
+# ---------------------------------------------------------------- the ranking cache
+
+
+def _input_versions(db: "Database") -> dict[str, int]:
+    """Every scope's input version (``ranking_inputs``), read once per report."""
+    return dict(db.execute("SELECT scope, version FROM ranking_inputs").fetchall())
+
+
+def _stamp_for(versions: dict[str, int], period: str) -> int:
+    """The input stamp a ranking of ``period`` depends on: the highest version of ``*``, the
+    period's year and each month of that year up to the period."""
+    p = Period.parse(period)
+    scopes = ["*", str(p.year), *(str(m) for m in p.months_to_date())]
+    return max((versions.get(scope, 0) for scope in scopes), default=0)
+
+
+def _cached_places(db: "Database", period: str, kinds, stamp: int) -> dict[str, list[Placed]]:
+    found = {}
+    for kind, rows in db.execute(
+            "SELECT kind, rows FROM ranking_cache WHERE period = ? AND stamp = ?"
+            f" AND kind IN ({','.join('?' * len(kinds))})", [period, stamp, *kinds]):
+        found[kind] = [Placed(unit, rank, bool(bottom3)) for unit, rank, bottom3 in json.loads(rows)]
+    return found
+
+
+def save_computed(w: "AuditedWriter", fresh: dict) -> int:
+    """Keep the past rankings a report computed (``{period: {"stamp", kind: [Placed]}}``).
+
+    Derived data, like an index: written in the caller's transaction but not audited, and
+    replaced whenever recomputed.  Returns the number of (period, kind) rankings kept.
+    """
+    count = 0
+    for period, entry in fresh.items():
+        for kind in UNIT_KINDS:
+            if kind not in entry:
+                continue
+            rows = json.dumps([[p.unit, p.rank, int(p.bottom3)] for p in entry[kind]], ensure_ascii=False)
+            w.db.execute("INSERT INTO ranking_cache (period, kind, stamp, rows) VALUES (?, ?, ?, ?)"
+                         " ON CONFLICT(period, kind) DO UPDATE SET stamp = excluded.stamp, rows = excluded.rows",
+                         [period, kind, entry["stamp"], rows])
+            count += 1
+    return count
 
 
 def saved_periods(db, year: int) -> set[str]:

@@ -79,13 +79,13 @@ def _destination(out: str | None, period: str) -> Path:
     return path / default_filename(period) if path.is_dir() else path
 
 
-def _check_period(period: str) -> str:
-    from projledger.dates import parse_period, today
+def _check_period(text: str):
+    from projledger.dates import today
     from projledger.errors import UsageError
+    from projledger.period import Period
 
-    period = parse_period(period)
-    now = today()
-    if period > f"{now.year:04d}-{now.month:02d}":
+    period, now = Period.parse(text), today()
+    if period > Period.of(now):
         raise UsageError(f"期间 {period} 还没有开始（今天是 {now.isoformat()}），不能排名")
     return period
 
@@ -99,32 +99,37 @@ def monthly(
     no_save: Annotated[bool, typer.Option("--no-save", help="草稿：不记录本期排名快照")] = False,
 ) -> None:
     """逐月排队通报：乡镇、部门两个排名，写出 Excel 通报（调度会用）并记录本期排名。"""
-    from projledger.ranking import monthly_ranking, save_snapshot
-    from projledger.reports.monthly import build_workbook, gather_report
+    from projledger.report_data import gather_monthly, report_as_of, save_monthly
+    from projledger.reports.monthly import build_workbook
 
     period = _check_period(period)
     dest = _destination(out, period)
     with open_ledger(ctx) as ledger:
-        with ledger.snapshot():  # one consistent state even while an import commits
-            ranking = monthly_ranking(ledger, period)
-            report = gather_report(ledger, ranking)
-        book = build_workbook(report)
+        # one read snapshot: consistent even while an import commits
+        data = gather_monthly(ledger, period, as_of=report_as_of(period), save=not no_save)
+        book = build_workbook(data)
         if no_save:
             book.save(dest)
         else:
             with ledger.transaction() as writer:
-                save_snapshot(writer, ranking)
+                save_monthly(writer, data)
                 book.save(dest)
-    for note in report.cards.warnings:
+    for note in data.cards.warnings:
         warn(note)
+    ranking = data.ranking
     if as_json:
         emit_json(ranking.to_json() | {"file": str(dest), "saved": not no_save})
         return
     out_console = console()
     out_console.print(_ranking_table(ranking, "township"))
     out_console.print(_ranking_table(ranking, "department"))
-    saved = "本期排名未保存（--no-save 草稿）" if no_save else "本期排名已保存"
-    out_console.print(f"已写出“{dest}”；{saved}", markup=False)
+    out_console.print(f"已写出“{dest}”；{_saved_text(data, no_save)}", markup=False)
+
+
+def _saved_text(data, no_save: bool) -> str:
+    if not any(data.ranking.rankings.values()):
+        return f"本期没有可排名的乡镇和部门（{data.period.year}年度计划中没有项目，也没有牵头问题），没有排名可保存"
+    return "本期排名未保存（--no-save 草稿）" if no_save else "本期排名已保存"
 
 
 @report_app.command("history")

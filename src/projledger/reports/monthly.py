@@ -26,15 +26,17 @@ objects.  The long sheets' data rows therefore go through
 :class:`~projledger.reports.bulk.BulkRows` (same styles, XML written directly, spliced in at
 save time); titles, headers, the rankings and the chart are ordinary openpyxl.
 
+The data come in as one :class:`~projledger.report_data.MonthlyData` (read once by
+:func:`~projledger.report_data.gather_monthly`); this module only lays it out — no SQL.
+
 Import inside commands only (openpyxl).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from decimal import Decimal
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 from openpyxl.chart import BarChart, Reference
 from openpyxl.chart.label import DataLabelList
@@ -42,6 +44,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from projledger.cards import Card
+from projledger.period import Period
 from projledger.reports.bulk import BulkRows, text_lines
 from projledger.scoring import BOTTOM3_STREAK_ALERT
 from projledger.reports.xlsx import (
@@ -49,10 +52,10 @@ from projledger.reports.xlsx import (
     setup_sheet, write_title,
 )
 
-__all__ = [
-    "STREAK_NOTE", "DEFAULT_NAME", "default_filename", "report_title", "ProjectLine",
-    "MonthlyReport", "gather_report", "build_workbook", "write_monthly_report",
-]
+if TYPE_CHECKING:
+    from projledger.report_data import MonthlyData
+
+__all__ = ["STREAK_NOTE", "DEFAULT_NAME", "default_filename", "report_title", "build_workbook"]
 
 STREAK_NOTE = "连续三次排名后三位，须在季度调度会上说明情况"
 DEFAULT_NAME = "重点项目推进情况排队通报-{period}.xlsx"
@@ -64,110 +67,16 @@ KIND_WORDS = {"township": "乡镇", "department": "部门"}
 ITEM_KINDS = {"problem": "问题", "procedure": "前期手续", "start": "开工", "invest": "投资"}
 
 
-def default_filename(period: str) -> str:
-    return DEFAULT_NAME.format(period=period)
+def default_filename(period: str | Period) -> str:
+    return DEFAULT_NAME.format(period=Period.parse(period))
 
 
-def report_title(county_name: str, period: str) -> str:
-    return f"{county_name}{int(period[:4])}年{int(period[5:7])}月重大项目推进情况排队通报"
+def report_title(county_name: str, period: str | Period) -> str:
+    return f"{county_name}{Period.parse(period).label}重大项目推进情况排队通报"
 
 
 def _cn_date(day: dt.date) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
-
-
-# ---------------------------------------------------------------- data
-
-
-@dataclass(frozen=True)
-class ProjectLine:
-    """One plan project in the 一项目一表 summary."""
-
-    project_id: int
-    code: str | None
-    name: str
-    township: str | None
-    department: str | None
-    nature: str | None
-    planned_start: dt.date | None
-    actual_start: dt.date | None
-    annual_plan: Decimal
-    ytd_completed: Decimal
-    status: str | None
-    card: Card | None
-    reasons: str | None
-
-    @property
-    def invest_rate(self) -> Decimal | None:
-        return self.ytd_completed / self.annual_plan if self.annual_plan > 0 else None
-
-
-@dataclass(frozen=True)
-class MonthlyReport:
-    """Everything the workbook shows."""
-
-    ranking: object  # projledger.ranking.MonthlyRanking
-    county_name: str
-    weights: object  # projledger.scoring.Weights
-    projects: list[ProjectLine]
-    problems: list  # projledger.reports.problem_sheet.SheetRow
-    cards: object  # projledger.warnings_engine.CardsResult
-    project_names: dict[int, str]  # every project a warning names
-
-
-def _project_lines(db, period: str, cards) -> list[ProjectLine]:
-    from projledger.plans import plans_for_year
-    from projledger.progress import ytd_by_project
-
-    year = int(period[:4])
-    plans = plans_for_year(db, year)
-    ytd = ytd_by_project(db, year, period)
-    status = dict(db.execute(
-        "SELECT g.project_id, g.status FROM progress g JOIN (SELECT project_id, MAX(period) AS period"
-        " FROM progress WHERE year = ? AND period <= ? GROUP BY project_id) l"
-        " ON l.project_id = g.project_id AND l.period = g.period", [year, period]).fetchall())
-    reasons: dict[int, list[str]] = {}
-    for item in cards.items:
-        if item.project_id is not None:
-            reasons.setdefault(item.project_id, []).append(f"{item.card.label}：{item.reason}")
-    rows = db.execute(
-        "SELECT p.id, p.code, p.name, t.name, d.name, p.nature, p.planned_start, p.actual_start"
-        " FROM projects p JOIN annual_plans ap ON ap.project_id = p.id AND ap.year = ?"
-        " LEFT JOIN units t ON t.id = p.township_id LEFT JOIN units d ON d.id = p.department_id",
-        [year]).fetchall()
-    lines = []
-    for pid, code, name, township, department, nature, planned, actual in rows:
-        plan = plans[pid]
-        start = plan.planned_start or (dt.date.fromisoformat(planned) if planned else None)
-        lines.append(ProjectLine(
-            pid, code, name, township, department, plan.nature or nature, start,
-            dt.date.fromisoformat(actual) if actual else None, plan.investment,
-            ytd.get(pid, Decimal(0)), status.get(pid), cards.project_cards.get(pid),
-            "；".join(reasons.get(pid, [])) or None))
-    lines.sort(key=lambda p: (p.township is None, p.township or "", p.department or "", p.name, p.project_id))
-    return lines
-
-
-def gather_report(ledger, ranking) -> MonthlyReport:
-    """Read what the workbook needs besides the ranking: projects, open problems, cards."""
-    from projledger.calendar import load_calendar
-    from projledger.ranking import weights_from_settings
-    from projledger.reports.problem_sheet import problem_sheet_rows
-    from projledger.warnings_engine import collect_cards
-
-    settings = ledger.settings()
-    calendar = load_calendar(ledger.db)
-    cards = collect_cards(ledger, ranking.as_of, calendar, settings=settings)
-    problems = problem_sheet_rows(ledger.db, ranking.as_of, calendar=calendar, settings=settings)
-    lines = _project_lines(ledger.db, ranking.period, cards)
-    names = {line.project_id: line.name for line in lines}
-    missing = sorted({i.project_id for i in cards.items if i.project_id is not None} - set(names))
-    for start in range(0, len(missing), 500):
-        chunk = missing[start:start + 500]
-        names.update(ledger.db.execute(
-            f"SELECT id, name FROM projects WHERE id IN ({','.join('?' * len(chunk))})", chunk).fetchall())
-    return MonthlyReport(ranking, settings.county_name, weights_from_settings(settings),
-                         lines, problems, cards, names)
 
 
 # ---------------------------------------------------------------- helpers
@@ -221,7 +130,7 @@ def _weights_text(weights) -> str:
             "连续三次排名后三位的单位，须在季度调度会上说明情况。")
 
 
-def _ranking_sheet(workbook, report: MonthlyReport, kind: str) -> None:
+def _ranking_sheet(workbook, report: "MonthlyData", kind: str) -> None:
     ranking = report.ranking
     rows = ranking.rankings.get(kind, [])
     word = KIND_WORDS[kind]
@@ -328,7 +237,7 @@ def _row_height(values, widths, wrap) -> float | None:
     return 13.5 * lines if lines > 1 else None
 
 
-def _projects_sheet(workbook, bulk: BulkRows, report: MonthlyReport) -> None:
+def _projects_sheet(workbook, bulk: BulkRows, report: "MonthlyData") -> None:
     lines = report.projects
     rows = [[n, p.code, p.name, p.township, p.department, p.nature, p.planned_start, p.actual_start,
              p.annual_plan, p.ytd_completed, _rate(p.invest_rate), p.status,
@@ -356,7 +265,7 @@ def _problem_state(problem, as_of: dt.date) -> str:
     return "已逾期" if problem.due_on < as_of else "未到期"
 
 
-def _problems_sheet(workbook, bulk: BulkRows, report: MonthlyReport) -> None:
+def _problems_sheet(workbook, bulk: BulkRows, report: "MonthlyData") -> None:
     as_of = report.ranking.as_of
     entries = report.problems
     rows = [[n, e.problem.project_name, e.problem.township, e.problem.text, e.problem.lead_unit,
@@ -380,7 +289,7 @@ WARNING_WIDTHS = (6, 7, 9, 30, 30, 50, 11)
 WARNING_FORMATS = {0: INTEGER, 6: DATE}
 
 
-def _warnings_sheet(workbook, bulk: BulkRows, report: MonthlyReport, names: dict[int, str]) -> None:
+def _warnings_sheet(workbook, bulk: BulkRows, report: "MonthlyData", names: dict[int, str]) -> None:
     items = report.cards.items
     rows = []
     for n, item in enumerate(items, start=1):
@@ -402,7 +311,7 @@ def _warnings_sheet(workbook, bulk: BulkRows, report: MonthlyReport, names: dict
 # ---------------------------------------------------------------- the workbook
 
 
-def build_workbook(report: MonthlyReport) -> BulkRows:
+def build_workbook(report: "MonthlyData") -> BulkRows:
     """The whole workbook, ready to save with ``.save(dest)`` (``.workbook`` is openpyxl's)."""
     workbook = new_workbook()
     bulk = BulkRows(workbook)
@@ -413,8 +322,3 @@ def build_workbook(report: MonthlyReport) -> BulkRows:
     _warnings_sheet(workbook, bulk, report, report.project_names)
     workbook.active = 0
     return bulk
-
-
-def write_monthly_report(report: MonthlyReport, dest: Path) -> Path:
-    """Build and save the workbook atomically (temporary file, then rename)."""
-    return build_workbook(report).save(Path(dest))

@@ -52,3 +52,69 @@ def m001_ranking_snapshots(db):
         CREATE INDEX idx_ranking_snapshots_year ON ranking_snapshots(year, kind);
         """
     )
+
+
+@migrations()
+def m002_ranking_cache(db):
+    """Past rankings computed for streaks are kept, and thrown away when their inputs change.
+
+    ``ranking_cache`` holds one computed ranking per (period, kind) as JSON, with the input
+    ``stamp`` it was computed from.  ``ranking_inputs`` is that stamp's source: triggers on
+    every table a ranking reads bump a scope's ``version`` to one more than the highest so
+    far, in the writing transaction itself — so a reader's snapshot always sees data and
+    versions that agree, whatever commits concurrently, and a write outside the audited
+    writer (a bulk load) invalidates just the same.  Scopes: ``*`` (units, settings,
+    projects' ranking columns: every period), ``YYYY`` (an annual plan: every period of that
+    year), ``YYYY-MM`` (progress of that month, a problem reported or closed in it: that
+    period and the later ones).  A cached ranking of period P is valid while its stamp equals
+    the highest version of ``*``, P's year and P's year's months up to P.
+    """
+    scope_of = {  # SQL expression giving the scope a changed row touches
+        "progress": "{r}.period",
+        "annual_plans": "CAST({r}.year AS TEXT)",
+        # the earliest month whose ranking can see the difference
+        "problems": "substr({r}.reported_on, 1, 7)",
+    }
+    bump = ("INSERT INTO ranking_inputs (scope, version) VALUES ({scope},"
+            " (SELECT COALESCE(MAX(version), 0) + 1 FROM ranking_inputs))"
+            " ON CONFLICT(scope) DO UPDATE SET version = excluded.version;")
+    statements = [
+        """
+        CREATE TABLE ranking_cache (
+            period TEXT NOT NULL,
+            kind TEXT NOT NULL CHECK (kind IN ('township','department')),
+            stamp INTEGER NOT NULL,
+            rows TEXT NOT NULL,
+            PRIMARY KEY (period, kind)
+        );
+        CREATE TABLE ranking_inputs (
+            scope TEXT PRIMARY KEY,
+            version INTEGER NOT NULL
+        );
+        """
+    ]
+    # A problem updated in place (replied to, closed, reopened) changes the rankings only from
+    # the month its closed state changed; moved to another project, unit or date: from its report.
+    closed = "CASE WHEN {r}.status = 'closed' THEN {r}.closed_on END"
+    problem_update = (
+        "CASE WHEN OLD.reported_on IS NEW.reported_on AND OLD.project_id IS NEW.project_id"
+        " AND OLD.lead_unit_id IS NEW.lead_unit_id"
+        f" THEN substr(min(COALESCE({closed.format(r='OLD')}, '9999'), COALESCE({closed.format(r='NEW')}, '9999')), 1, 7)"
+        " ELSE substr(min(OLD.reported_on, NEW.reported_on), 1, 7) END")
+    for table, scope in scope_of.items():
+        for event, rows in (("INSERT", ("NEW",)), ("DELETE", ("OLD",)), ("UPDATE", ("OLD", "NEW"))):
+            body = " ".join(bump.format(scope=scope.format(r=r)) for r in rows)
+            if table == "problems" and event == "UPDATE":
+                body = bump.format(scope=problem_update)
+            statements.append(f"CREATE TRIGGER ranking_inputs_{table}_{event.lower()} AFTER {event}"
+                              f" ON {table} BEGIN {body} END;")
+    everything = bump.format(scope="'*'")
+    for table, columns in (("units", ""), ("settings", ""),
+                           ("projects", " OF township_id, department_id, nature, planned_start, actual_start")):
+        for event in ("INSERT", "DELETE", "UPDATE"):
+            of = columns if event == "UPDATE" else ""
+            if table == "projects" and event == "INSERT":
+                continue  # a new project has no plan yet: its plan record bumps the year
+            statements.append(f"CREATE TRIGGER ranking_inputs_{table}_{event.lower()} AFTER {event}{of}"
+                              f" ON {table} BEGIN {everything} END;")
+    db.executescript("\n".join(statements))
