@@ -705,6 +705,10 @@ def main() -> int:
     for spec in CASES:
         for file_name, content in spec["files"].items():
             write_file(HERE / file_name, content)
+        for one in spec["steps"]:  # the workbook's sheets, which --explain must name
+            if "import" in one:
+                kind, content = spec["files"][one["import"]]
+                one["sheets"] = [s["name"] for s in content] if kind in ("xlsx", "xls") else []
         expected = {key: spec[key] for key in KEYS}
         (HERE / f"{spec['name']}.expected.json").write_text(
             json.dumps(expected, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
