@@ -85,7 +85,7 @@ def _chinese(text: str) -> str:
     for pattern, template in _CLICK_PHRASES:
         match = pattern.match(text.strip())
         if match:
-            return template.format(*match.groups())
+            return template.format(*(g.replace("', '", "、").strip("'") for g in match.groups()))
     return text
 
 
