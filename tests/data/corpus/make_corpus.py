@@ -62,7 +62,7 @@ def write_xlsx(path: Path, sheets: list[dict]) -> None:
                 if value is None:
                     continue
                 cell = ws.cell(row=r, column=c, value=value)
-                if isinstance(value, str):
+                if isinstance(value, str) and not value.startswith("="):  # "=…" is a formula
                     cell.data_type = "s"
                 elif isinstance(value, dt.date):
                     cell.number_format = "yyyy-mm-dd"
@@ -76,7 +76,9 @@ def write_xlsx(path: Path, sheets: list[dict]) -> None:
     wb.properties.created = wb.properties.modified = FIXED
     wb.properties.creator = "WPS Office"
     wb.save(path)
-    _fix_zip_times(path)
+    cached = {f"xl/worksheets/sheet{i}.xml": spec["cached"] for i, spec in enumerate(sheets, start=1)
+              if spec.get("cached")}
+    _fix_zip_times(path, cached)
 
 
 def _style(ws, spec: dict) -> None:
@@ -96,9 +98,10 @@ def _style(ws, spec: dict) -> None:
                 cell.alignment = Alignment(horizontal="center", vertical="center")
                 continue
             cell.font = Font(name="仿宋_GB2312", size=11, bold=cell.row in header_rows)
-            cell.alignment = Alignment(wrap_text=True, vertical="center",
+            in_table = cell.row >= min(header_rows, default=10**6)  # fill-in and unit rows stay unwrapped
+            cell.alignment = Alignment(wrap_text=in_table, vertical="center",
                                        horizontal="center" if cell.row in header_rows else None)
-            if cell.row in header_rows or cell.row > max(header_rows, default=10**6):
+            if in_table:
                 cell.border = border
             if cell.row in header_rows:
                 cell.fill = PatternFill("solid", fgColor="D9D9D9")
@@ -110,8 +113,10 @@ def _style(ws, spec: dict) -> None:
         ws.column_dimensions[letter].width = width
 
 
-def _fix_zip_times(path: Path) -> None:
-    """Fixed member times and modified date: rerunning the script changes no byte."""
+def _fix_zip_times(path: Path, cached: dict | None = None) -> None:
+    """Fixed member times and modified date: rerunning the script changes no byte.  ``cached``
+    ({member: {"E5": value}}) fills the cached value of formula cells, as Excel and WPS save them
+    (openpyxl writes a formula with an empty ``<v>``)."""
     with zipfile.ZipFile(path) as source:
         members = [(info, source.read(info)) for info in source.infolist()]
     stamp = FIXED.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
@@ -119,6 +124,10 @@ def _fix_zip_times(path: Path) -> None:
         for info, data in members:
             if info.filename == "docProps/core.xml":
                 data = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>" + stamp, data)
+            for ref, value in (cached or {}).get(info.filename, {}).items():
+                data, found = re.subn(rb'(<c r="' + ref.encode() + rb'"[^>]*><f>[^<]*</f>)<v></v>',
+                                      rb"\g<1><v>" + str(value).encode() + rb"</v>", data)
+                assert found == 1, (info.filename, ref)
             fixed = zipfile.ZipInfo(info.filename, date_time=(2026, 11, 1, 9, 0, 0))
             fixed.compress_type = zipfile.ZIP_DEFLATED
             fixed.external_attr = info.external_attr
@@ -587,6 +596,26 @@ case("problem_per_row", "understood",
      [Q("城关镇城市更新一期项目", "征收安置房源不足", "县住建局"),
       Q("城关镇城市更新一期项目", "部分地块规划调整未获批", "县住建局"),
       Q("城关镇城市更新一期项目", "专项债资金未到位", "县住建局")])
+
+
+case("formulas_cached", "understood",
+     "WPS 里算出来的表：“1-10月完成投资”是公式 =C+D（1-9月累计+当月），“完成率”是公式，合计行是 =SUM()，"
+     "都带保存时算好的值：按值导入；上月的“1-9月完成投资”列不导入并点名，“完成率”作为未识别的列提示",
+     {"formulas_cached.xlsx": ("xlsx", [sheet([
+         title("南川街道"),
+         ["填报单位：南川街道办事处", None, None, None, None, FILLED],
+         ["项目名称", "年度计划", "1-9月完成投资", "当月完成投资", "1-10月完成投资", "完成率"],
+         ["南川街道便民服务中心项目", 2000, 1500, 200, "=C4+D4", "=E4/B4"],
+         ["南川街道背街小巷改造工程", 1200, 800, 100, "=C5+D5", "=E5/B5"],
+         ["合计", "=SUM(B4:B5)", "=SUM(C4:C5)", "=SUM(D4:D5)", "=SUM(E4:E5)", "=E6/B6"],
+     ], merge=["A1:F1"], header=[3], formats={"F4:F6": "0.0%"}, widths={"A": 28},
+         cached={"E4": 1700, "F4": 0.85, "E5": 900, "F5": 0.75, "B6": 3200, "C6": 2300, "D6": 300, "E6": 2600,
+                 "F6": 0.8125})])},
+     [step("formulas_cached.xlsx", S(2, 2, "南川街道"), warnings=[["1-9月完成投资"], ["未识别的列", "完成率"]])],
+     [P("南川街道", "南川街道便民服务中心项目", None, None, 2000, 1700),
+      P("南川街道", "南川街道背街小巷改造工程", None, None, 1200, 900)],
+     progress={"南川街道便民服务中心项目": [PR("2026-10", 1700, 200, None)],
+               "南川街道背街小巷改造工程": [PR("2026-10", 900, 100, None)]})
 
 
 # ---------------------------------------------------------------- refused
