@@ -2,8 +2,7 @@
 
 People and the name matching live in :mod:`projledger.leaders`; the leaders' workbook is
 gathered by :func:`projledger.leaders_report.gather_leaders` and written by
-:mod:`projledger.reports.leaders`.  ``report leaders`` is registered on the ``report`` group
-by :mod:`projledger.cli.report` (``report_app.command("leaders")(report_leaders)``).
+:mod:`projledger.reports.leaders`.  ``report leaders`` is attached to the ``report`` group here, in :func:`register`.
 """
 
 from __future__ import annotations
@@ -63,6 +62,7 @@ def report_leaders(
     period: Annotated[str, typer.Option("--period", help="期间 YYYY-MM")],
     out: Annotated[Optional[Path], typer.Option("--out", help="输出文件 .xlsx，默认 包联领导调度单-期间.xlsx")] = None,
     as_of: Annotated[Optional[str], typer.Option("--as-of", help="亮牌统计日期，默认今天")] = None,
+    leader: Annotated[Optional[str], typer.Option("--leader", help="只写这位领导（人员名单中的姓名）")] = None,
 ) -> None:
     """包联领导调度单：每位包联领导一页，列出其包联项目的计划、累计完成、完成率、亮牌、未办结问题。"""
     from projledger.dates import parse_iso_date, today
@@ -79,11 +79,11 @@ def report_leaders(
         raise UsageError(f"输出文件“{target}”应以 .xlsx 结尾")
     with open_ledger(ctx) as ledger, ledger.snapshot():
         target = _safe_output(target, ledger)
-        sheets = gather_leaders(ledger, month, as_of=day)
+        sheets = gather_leaders(ledger, month, as_of=day, only=leader)
         county = ledger.settings().county_name
     if not sheets:
         warn("没有包联领导关联到项目：先用 leader add 添加人员，再用 project update --leader 指定")
-    write_leaders_workbook(sheets, target, county=county, period=month)
+    write_leaders_workbook(sheets, target, county=county, period=month, as_of=day)
     say(f"已写出包联领导调度单：{target}（{len(sheets)}位领导）")
 
 
@@ -96,4 +96,7 @@ def _safe_output(target: Path, ledger) -> Path:
 
 
 def register(app: typer.Typer) -> None:
+    from projledger.cli.report import report_app
+
     app.add_typer(leader_app, name="leader")
+    report_app.command("leaders")(report_leaders)
