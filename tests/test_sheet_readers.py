@@ -83,9 +83,10 @@ def patch_central_directory(path: Path, member: str, *, size=None, flags=None, c
     path.write_bytes(bytes(data))
 
 
-def refused(path: Path, *fragments: str) -> str:
+def refused(path: Path, *fragments: str, here: bool = False) -> str:
+    """The one Chinese message for ``path``; ``here`` reads in this process (for monkeypatched limits)."""
     with pytest.raises(DataError) as caught:
-        read_workbook(path)
+        (readers.read_workbook_here if here else read_workbook)(path)
     message = caught.value.message
     assert message.startswith(f"无法读取文件“{path.name}”："), message
     for fragment in fragments:
@@ -201,9 +202,9 @@ def test_columns_beyond_max_cols_are_dropped(tmp_path):
 def test_rows_beyond_max_rows_refuse_the_whole_file(tmp_path, monkeypatch):
     monkeypatch.setattr(readers, "MAX_ROWS", 3)
     path = make_xlsx(tmp_path / "long.xlsx", {"S": [[i] for i in range(1, 8)]})
-    refused(path, "超过3行的上限", "整个文件未导入")
+    refused(path, "超过3行的上限", "整个文件未导入", here=True)
     exactly = make_xlsx(tmp_path / "three.xlsx", {"S": [[i] for i in range(1, 4)]})
-    assert read_workbook(exactly)[0].rows == [[1.0], [2.0], [3.0]]
+    assert readers.read_workbook_here(exactly)[0].rows == [[1.0], [2.0], [3.0]]
 
 
 def test_far_away_cell_is_refused_before_calamine_allocates_the_grid(tmp_path, monkeypatch):
@@ -216,7 +217,7 @@ def test_far_away_cell_is_refused_before_calamine_allocates_the_grid(tmp_path, m
 def test_cell_budget_applies_to_rows_times_columns(tmp_path, monkeypatch):
     monkeypatch.setattr(safety, "MAX_CELLS", 1000)
     path = make_xlsx(tmp_path / "budget.xlsx", {"S": [["x"]] * 60})  # 60 rows x (A–Z bound) 26
-    refused(path, "数据区域过大")
+    refused(path, "数据区域过大", here=True)
 
 
 # ---------------------------------------------------------------- xls / ods / dispatch
@@ -403,12 +404,12 @@ def test_high_ratio_member_is_a_zip_bomb(tmp_path):
 def test_total_uncompressed_size_is_bounded(tmp_path, monkeypatch):
     monkeypatch.setattr(safety, "MAX_UNCOMPRESSED", 2000)
     path = make_xlsx(tmp_path / "t.xlsx", {"S": [["x"]]})
-    refused(path, "解压后内容过大")
+    refused(path, "解压后内容过大", here=True)
 
 
 def test_too_many_members(tmp_path, monkeypatch):
     monkeypatch.setattr(safety, "MAX_MEMBERS", 5)
-    refused(make_xlsx(tmp_path / "t.xlsx", {"S": [["x"]]}), "文件过多")
+    refused(make_xlsx(tmp_path / "t.xlsx", {"S": [["x"]]}), "文件过多", here=True)
 
 
 def test_member_lying_about_its_size_is_refused(tmp_path):

@@ -193,12 +193,9 @@ class Notice:
 
 
 def _decode(path: Path) -> str:
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise DataError(f"找不到日历文件“{path}”") from None
-    except OSError as error:
-        raise DataError(f"无法读取日历文件“{path}”：{error.strerror or error}") from None
+    from projledger.fileio import open_input
+
+    data = open_input(path, what="日历文件")  # FIFO, device, directory, unreadable, oversized: one error
     for encoding in ("utf-8-sig", "gb18030"):
         try:
             return data.decode(encoding)

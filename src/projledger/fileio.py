@@ -44,12 +44,14 @@ __all__ = [
     "set_ledger_path",
     "open_input",
     "check_input",
+    "input_problem",
     "csv_safe",
     "MAX_INPUT_BYTES",
 ]
 
 MAX_INPUT_BYTES = 20 * 1024 * 1024  # a calendar, unit list or synonyms file is a few KB
 _LEDGER_SIDE_FILES = ("-wal", "-shm", "-journal")
+_MISSING = "不存在"
 _SPECIAL_BITS = stat.S_ISUID | stat.S_ISGID | stat.S_ISVTX
 
 _ledger_path: contextvars.ContextVar[Path | None] = contextvars.ContextVar("projledger_ledger_path",
@@ -150,24 +152,32 @@ def save_with(dest: Path, writer: Callable[[Path], None], *, ledger_path: Path |
 # ---------------------------------------------------------------- input
 
 
-def check_input(path: str | os.PathLike, *, max_bytes: int = MAX_INPUT_BYTES, what: str = "文件") -> os.stat_result:
-    """The stat of a regular, readable file no larger than ``max_bytes``; DataError otherwise."""
-    path = Path(path)
+def check_input(path: str | os.PathLike, *, max_bytes: int = MAX_INPUT_BYTES, what: str = "文件") -> None:
+    """Nothing if ``path`` is a regular, readable file no larger than ``max_bytes``; DataError otherwise."""
+    problem = input_problem(path, max_bytes=max_bytes)
+    if problem == _MISSING:
+        raise DataError(f"找不到{what}“{path}”（文件不存在）")
+    if problem is not None:
+        raise DataError(f"{what}“{path}”{problem}")
+
+
+def input_problem(path: str | os.PathLike, *, max_bytes: int = MAX_INPUT_BYTES) -> str | None:
+    """Why ``path`` cannot be read as an input file (Chinese, to follow its name), or None."""
     try:
         info = os.stat(path)
     except FileNotFoundError:
-        raise DataError(f"{what}“{path}”不存在") from None
+        return _MISSING
     except OSError as exc:
-        raise DataError(f"无法打开{what}“{path}”：{exc.strerror or exc}") from None
+        return f"无法打开：{exc.strerror or exc}"
     if stat.S_ISDIR(info.st_mode):
-        raise DataError(f"{what}“{path}”是一个目录，请给出文件")
+        return "是一个目录，请给出文件"
     if not stat.S_ISREG(info.st_mode):
-        raise DataError(f"{what}“{path}”不是普通文件（是设备、管道或其他特殊文件），未读取")
+        return "不是普通文件（是设备、管道或其他特殊文件），未读取"
     if info.st_size > max_bytes:
-        raise DataError(f"{what}“{path}”过大（{_size(info.st_size)}，上限 {_size(max_bytes)}），未读取")
+        return f"过大（{_size(info.st_size)}，上限 {_size(max_bytes)}），未读取"
     if not os.access(path, os.R_OK):
-        raise DataError(f"没有读取{what}“{path}”的权限（检查文件权限）")
-    return info
+        return "没有读取权限（检查文件权限）"
+    return None
 
 
 def open_input(path: str | os.PathLike, *, max_bytes: int = MAX_INPUT_BYTES, what: str = "文件") -> bytes:

@@ -78,7 +78,9 @@ def reserve_header_synonyms(path: Path | None = None) -> dict[str, list[str]]:
 
         data = read_json("reserve_headers.json")
     else:
-        data = json.loads(Path(path).read_text(encoding="utf-8-sig"))
+        from projledger.fileio import open_input
+
+        data = json.loads(open_input(path, what="储备库表头文件").decode("utf-8-sig"))
     fields = data["fields"]
     unknown = set(fields) - set(FIELDS) - {"seq"}
     if unknown:

@@ -178,7 +178,9 @@ class Units:
 
 def read_units_csv(path: Path) -> list[tuple[str, str, list[str]]]:
     """``name,kind,aliases`` (aliases separated by ``|``), UTF-8 (BOM ok) or GBK."""
-    raw = path.read_bytes()
+    from projledger.fileio import open_input
+
+    raw = open_input(path, what="单位文件")  # FIFO, device, directory, unreadable, oversized: one error
     for encoding in ("utf-8-sig", "gb18030"):
         try:
             text = raw.decode(encoding)

@@ -30,7 +30,7 @@ from pathlib import Path
 from projledger.sheets import safety
 from projledger.text import clean_cell
 
-__all__ = ["Sheet", "read_workbook", "read_csv", "MAX_ROWS", "MAX_COLS"]
+__all__ = ["Sheet", "read_workbook", "read_workbook_here", "read_csv", "MAX_ROWS", "MAX_COLS"]
 
 MAX_ROWS = 200_000
 MAX_COLS = 2_000
@@ -56,7 +56,25 @@ class Sheet:
 
 
 def read_workbook(path: Path) -> list[Sheet]:
-    """All worksheets of one file, dispatched on the sniffed kind; DataError if unreadable."""
+    """All worksheets of one file, read in the reader process (:mod:`.sandbox`).
+
+    Whatever the file does to the reader — a refusal, an exception, a crash, exhausted
+    memory, a hang — comes back as one DataError naming the file.
+    """
+    from projledger.fileio import input_problem
+    from projledger.sheets import sandbox
+
+    problem = input_problem(path, max_bytes=safety.MAX_FILE_BYTES)  # FIFO, device, directory: here
+    if problem is not None:
+        raise safety.fail(path, problem)
+    return sandbox.read_workbook(Path(path))
+
+
+def read_workbook_here(path: Path) -> list[Sheet]:
+    """All worksheets of one file, in this process; DataError if unreadable.
+
+    Only for the reader process and for measuring it: commands call :func:`read_workbook`.
+    """
     path = Path(path)
     info = safety.inspect(path)
     if info.kind == "csv":
