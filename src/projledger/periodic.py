@@ -193,6 +193,11 @@ class PeriodicData:
     warnings: list[str] = field(default_factory=list)
 
     @property
+    def data_month(self) -> Period:
+        """The month the brief speaks of: the latest ranked month of the span."""
+        return self.monthly.period
+
+    @property
     def complete(self) -> bool:
         return self.months == self.span.months
 
@@ -202,6 +207,7 @@ class PeriodicData:
         data = {
             "kind": self.span.kind, "year": self.span.year, "span": self.span.key, "label": self.span.label,
             "months": [str(m) for m in self.months], "complete": self.complete,
+            "data_month": str(self.data_month),
             "as_of": self.monthly.as_of.isoformat(), "span_completed": money_json(self.span_completed),
             "brief": self.brief.to_json(),
             "ranks": {kind: [u.to_json(self.months) for u in self.ranks.get(kind, [])] for kind in UNIT_KINDS},
@@ -236,8 +242,11 @@ def gather_periodic(ledger, span: Span, *, today: dt.date | None = None, filters
     months = reached_months(span, today)
     db = ledger.db
     with read_snapshot(db):
-        monthly = gather_monthly(ledger, months[-1], as_of=months[-1].end, filters=filters)
-        rankings = _month_rankings(ledger, months[:-1], monthly)
+        ranked = _ranked_months(db, span.year)
+        # the brief speaks of the latest month that was ranked (a month nobody reported is skipped)
+        latest = max((m for m in months if str(m) in ranked), default=months[-1])
+        monthly = gather_monthly(ledger, latest, as_of=latest.end, filters=filters)
+        rankings = _month_rankings(ledger, months, monthly, ranked)
         townships = {line.township for line in monthly.projects if line.township}
         keep = {line.project_id for line in monthly.projects}
         extras = gather_brief_extras(db, monthly.period, monthly.as_of, keep, townships)
@@ -250,13 +259,27 @@ def gather_periodic(ledger, span: Span, *, today: dt.date | None = None, filters
     return data
 
 
-def _month_rankings(ledger, months: Sequence[Period], last: "MonthlyData") -> dict[Period, dict[str, list] | None]:
+def _ranked_months(db, year: int) -> set[str]:
+    """Months of ``year`` that were ranked: a saved ranking, or at least one progress record
+    (SPEC §5: a month with neither was never ranked)."""
+    from projledger.ranking import saved_periods
+
+    progress = {p for (p,) in db.execute("SELECT DISTINCT period FROM progress WHERE year = ?", [year])}
+    return saved_periods(db, year) | progress
+
+
+def _month_rankings(ledger, months: Sequence[Period], latest: "MonthlyData", ranked: set[str]
+                    ) -> dict[Period, dict[str, list] | None]:
+    """Each month's rankings as its monthly report gives them (None: never ranked); the
+    latest ranked month's are the gathered report's own."""
     from projledger.ranking import monthly_ranking
 
     rankings: dict[Period, dict[str, list] | None] = {}
     for month in months:
-        rankings[month] = monthly_ranking(ledger, month).rankings
-    rankings[last.period] = last.ranking.rankings
+        if month == latest.period:
+            rankings[month] = latest.ranking.rankings
+        else:
+            rankings[month] = monthly_ranking(ledger, month).rankings if str(month) in ranked else None
     return rankings
 
 

@@ -54,7 +54,7 @@ def _cn_date(day: dt.date) -> str:
 
 
 def _months_label(data: PeriodicData) -> str:
-    first, last = data.months[0], data.months[-1]
+    first, last = data.months[0], data.data_month
     return f"{first.month}月" if first == last else f"{first.month}-{last.month}月"
 
 
@@ -62,7 +62,9 @@ def span_sentence(data: PeriodicData) -> str:
     """The span's own figure, said before the brief."""
     text = f"{data.span.label}（{_months_label(data)}）{area_word(data.monthly.county_name)}重点项目完成投资{say_amount(data.span_completed)}。"
     if not data.complete:
-        text += f"本期尚未结束，以下数据截至{data.months[-1].label}。"
+        text += "本期尚未结束。"
+    if data.data_month != data.span.months[-1]:
+        text += f"以下数据截至{data.data_month.label}。"
     return text
 
 
@@ -102,7 +104,8 @@ def _ranks_sheet(workbook, data: PeriodicData, kind: str) -> None:
     ws = workbook.create_sheet(f"{word}逐月排名")
     units = data.ranks.get(kind, [])
     months = data.months
-    headers = [word] + [f"{m.month}月" for m in months] + [f"{months[-1].month}月得分", "后三位次数"]
+    at = months.index(data.data_month)
+    headers = [word] + [f"{m.month}月" for m in months] + [f"{data.data_month.month}月得分", "后三位次数"]
     top = write_title(ws, f"{title_of(data)}——{word}逐月排名", len(headers),
                       subtitle=f"共{len(units)}个{word}；红色底纹为当月后三位，空白为当月未参与排名")
     for column, header in enumerate(headers, start=1):
@@ -116,7 +119,7 @@ def _ranks_sheet(workbook, data: PeriodicData, kind: str) -> None:
         for index, rank in enumerate(unit.ranks):
             put(ws, row, 2 + index, rank, number_format=INTEGER, align="center",
                 fill=BOTTOM3_FILL if unit.bottom3[index] else None)
-        put(ws, row, len(headers) - 1, unit.scores[-1], number_format=SCORE)
+        put(ws, row, len(headers) - 1, unit.scores[at], number_format=SCORE)
         put(ws, row, len(headers), sum(unit.bottom3), number_format=INTEGER, align="center")
     last = top + max(len(units), 1)
     if not units:
@@ -137,6 +140,10 @@ def _rank_chart(ws, data: PeriodicData, kind: str, top: int, count: int, anchor_
         values = Reference(ws, min_col=1, max_col=1 + months, min_row=top + offset)
         chart.add_data(values, from_rows=True, titles_from_data=True)
     chart.set_categories(Reference(ws, min_col=2, max_col=1 + months, min_row=top))
+    for series in chart.series:  # straight segments with a dot per month: ranks are not a curve
+        series.smooth = False
+        series.marker.symbol = "circle"
+        series.marker.size = 6
     most = max((r for u in data.ranks[kind] for r in u.ranks if r is not None), default=1)
     chart.y_axis.scaling.orientation = "maxMin"
     chart.y_axis.scaling.min = 1
@@ -145,7 +152,7 @@ def _rank_chart(ws, data: PeriodicData, kind: str, top: int, count: int, anchor_
     chart.y_axis.title = "名次"
     chart.y_axis.delete = False
     chart.x_axis.delete = False
-    chart.x_axis.tickLblPos = "low"  # month labels under the chart although the axis is reversed
+    chart.x_axis.crosses = "max"  # the month axis at the bottom (the last rank) although ranks run downwards
     chart.height = 11
     chart.width = 26
     ws.add_chart(chart, f"A{anchor_row}")
@@ -226,7 +233,7 @@ def _rank_docx_rows(data: PeriodicData, kind: str) -> list[list[str]]:
     rows = []
     for unit in data.ranks.get(kind, []):
         marks = ["" if r is None else (f"{r}*" if b else str(r)) for r, b in zip(unit.ranks, unit.bottom3)]
-        last = unit.scores[-1]
+        last = unit.scores[data.months.index(data.data_month)]
         rows.append([unit.unit, *marks, "" if last is None else f"{Decimal(last):.2f}"])
     return rows
 
@@ -248,7 +255,7 @@ def build_docx(data: PeriodicData, *, number: str | None, office: str, on_date: 
         rows = _rank_docx_rows(data, kind)
         if not rows:
             continue
-        headers = [KIND_WORDS[kind]] + [f"{m.month}月" for m in data.months] + ["得分"]
+        headers = [KIND_WORDS[kind]] + [f"{m.month}月" for m in data.months] + [f"{data.data_month.month}月得分"]
         widths = [3] + [1] * len(data.months) + [1.6]
         doc.table(headers, rows, widths=widths, align=["left"] + ["center"] * len(data.months) + ["right"],
                   font_size=9, caption=f"表{table}  {KIND_WORDS[kind]}逐月排名（*为当月后三位）")
