@@ -26,7 +26,7 @@ from projledger.errors import DataError
 __all__ = ["CARDS_DB", "load_metadata", "card_rows", "make_datasette"]
 
 CARDS_DB = "亮牌"
-_CARD_COLUMNS = ("project_code", "project_name", "unit", "kind", "card", "due_on", "reason")
+_CARD_COLUMNS = ("project_code", "project_name", "kind", "subject", "card", "due_on", "reason")
 
 
 def _require_datasette():
@@ -58,6 +58,7 @@ def load_metadata(db_name: str, *, allow_sql: bool, tables: set[str]) -> dict:
 
 def card_rows(ledger, as_of: dt.date) -> list[dict]:
     """Every card of ``warn`` as of ``as_of`` with its project, plus each project's overall card."""
+    from projledger.cards import KIND_LABELS
     from projledger.projects import Projects
     from projledger.warnings_engine import collect_cards
 
@@ -69,14 +70,13 @@ def card_rows(ledger, as_of: dt.date) -> list[dict]:
     rows = []
     for item in result.items:
         project = info.get(item.project_id)
-        data = item.to_json()
+        overall = result.project_cards.get(item.project_id)
         rows.append({
             "project_code": project.code if project else None,
             "project_name": project.name if project else None,
-            "unit": data.get("unit") or data.get("lead_unit"),
-            "kind": item.kind, "card": item.card.label, "due_on": data.get("due_on"),
-            "reason": item.reason,
-            "project_card": result.project_cards[item.project_id].label if item.project_id in result.project_cards else None,
+            "kind": KIND_LABELS.get(item.kind, item.kind), "subject": item.subject,
+            "card": item.card.label, "due_on": item.due.isoformat() if item.due else None,
+            "reason": item.reason, "project_card": overall.label if overall else None,
         })
     return rows
 
@@ -98,7 +98,10 @@ def make_datasette(path: Path, *, allow_sql: bool = False, as_of: dt.date | None
         metadata=load_metadata(db_name, allow_sql=allow_sql, tables=tables),
         settings={"default_allow_sql": allow_sql, "allow_download": False, "allow_csv_stream": True},
     )
-    memory = ds.add_memory_database(CARDS_DB)
+    from datasette.database import Database
+
+    # A private in-memory database per server: a shared name would mix two servers' cards.
+    memory = ds.add_database(Database(ds, memory_name=f"projledger_cards_{id(ds)}"), name=CARDS_DB)
     _fill_cards(memory, cards)
     return ds
 
