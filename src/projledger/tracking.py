@@ -241,23 +241,19 @@ def overdue_workdays(item, as_of: dt.date, calendar) -> int:
     return calendar.overdue_workdays(item.due_on, as_of)
 
 
-def _deadline_item(card_kind: str, noun: str, subject: str, due: dt.date, as_of: dt.date, calendar,
-                   thresholds, project_id):
-    """§6's deadline card under ``card_kind``; the colour rule stays in ``cards.deadline_card``."""
+def _deadline_item(card_kind: str, subject: str, due: dt.date, as_of: dt.date, calendar, thresholds,
+                   project_id):
+    """§6's deadline card under ``card_kind`` (the colour rule lives in ``cards.deadline_card``)."""
     from projledger.cards import deadline_card
 
-    found = deadline_card("problem", subject, due, as_of, calendar, thresholds, project_id=project_id)
-    if found is None or (card_kind == "problem" and noun == "问题"):
-        return found
-    return replace(found, kind=card_kind, reason=noun + found.reason[len("问题"):])
+    return deadline_card(card_kind, subject, due, as_of, calendar, thresholds, project_id=project_id)
 
 
 def due_card(kind: TrackedKind, item, as_of: dt.date, calendar, thresholds):
     """The item's card from its 完成时限 on ``as_of`` (a CardItem, or None)."""
     if item.due_on is None or not item.open_on(as_of):
         return None
-    return _deadline_item(kind.kind, kind.noun, item.text, item.due_on, as_of, calendar, thresholds,
-                          item.project_id)
+    return _deadline_item(kind.kind, item.text, item.due_on, as_of, calendar, thresholds, item.project_id)
 
 
 def reply_card(kind: TrackedKind, item, as_of: dt.date, calendar, thresholds):
@@ -266,8 +262,7 @@ def reply_card(kind: TrackedKind, item, as_of: dt.date, calendar, thresholds):
         return None
     if as_of <= item.reply_due_on:
         return None
-    found = _deadline_item("reply", kind.noun, item.text, item.reply_due_on, as_of, calendar, thresholds,
-                           item.project_id)
+    found = _deadline_item("reply", item.text, item.reply_due_on, as_of, calendar, thresholds, item.project_id)
     if found is None:
         return None
     late = (f"超过期限{found.overdue_workdays}个工作日" if found.overdue_workdays

@@ -238,10 +238,24 @@ def collect_simulated_expiry(ctx: CollectContext) -> Iterable[CardItem | None]:
                           project_id=procedure.project_id)
 
 
+def collect_meeting_items(ctx: CollectContext) -> Iterable[CardItem | None]:  # meetings
+    """Decided items (kind meeting_item) and their missing 解决意见 (reply): :mod:`projledger.meetings`."""
+    from projledger.meetings import collect_meeting_items as collect
+
+    return collect(ctx)
+
+
+def collect_problem_replies(ctx: CollectContext) -> Iterable[CardItem | None]:  # meetings
+    """Problems with no 解决意见 past its deadline (kind reply): :mod:`projledger.meetings`."""
+    from projledger.meetings import collect_problem_replies as collect
+
+    return collect(ctx)
+
+
 #: Every collector, in the order their items are gathered (sorting comes after).
 COLLECTORS: list[Collector] = [collect_problems, collect_procedures, collect_starts, collect_investment,
                                collect_milestones, collect_completions, collect_supplements,
-                               collect_simulated_expiry]
+                               collect_simulated_expiry, collect_meeting_items, collect_problem_replies]
 
 
 def collect_cards(ledger_or_db, as_of: dt.date, calendar=None, *,
