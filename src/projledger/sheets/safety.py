@@ -34,6 +34,7 @@ import copy
 import html
 import lzma
 import re
+import struct
 import zipfile
 import zlib
 from dataclasses import dataclass, field
@@ -130,20 +131,34 @@ def inspect(path: Path) -> Inspection:
     if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
         return _inspect_zip(path)
     if head.startswith(_OLE_MAGIC):
-        return Inspection(kind=_ole_kind(path))
+        return _inspect_xls(path)
     return Inspection(kind="csv", encoding=_text_kind(path, head))
 
 
 # ---------------------------------------------------------------- non-zip kinds
 
 
-def _ole_kind(path: Path) -> str:
+def _inspect_xls(path: Path) -> Inspection:
+    """An OLE2 file: refused unless it is an .xls whose declared sizes are sane (:mod:`.biff`)."""
+    from projledger.sheets import biff
+
+    data = path.read_bytes()
+    _ole_kind(path, data)
+    try:
+        facts = biff.inspect_xls(data)
+    except biff.BiffProblem as exc:
+        raise fail(path, str(exc)) from None
+    except (struct.error, IndexError, ValueError, MemoryError) as exc:
+        raise fail(path, f"文件已损坏（xls结构无效：{type(exc).__name__}）") from None
+    return Inspection(kind="xls", hidden_rows=facts.hidden_rows, hidden_cols=facts.hidden_cols)
+
+
+def _ole_kind(path: Path, data: bytes) -> str:
     """xls, or a clear refusal for encrypted xlsx / Word .doc / other OLE files.
 
     Directory entry names are UTF-16LE in the compound file; searching the raw bytes for
     them is enough to tell these apart without a CFB parser.
     """
-    data = path.read_bytes()
     if "EncryptedPackage".encode("utf-16-le") in data:
         raise fail(path, "文件设置了打开密码（已加密），请取消密码后另存再导入")
     if "Workbook".encode("utf-16-le") in data or "Book".encode("utf-16-le") in data:
