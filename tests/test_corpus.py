@@ -74,6 +74,21 @@ def test_corpus_has_at_least_15_layouts_each_decided_and_listed():
             assert one["errors"] and all(e["message_any"] and e.get("sheet") for e in one["errors"])
 
 
+def test_committed_corpus_is_what_make_corpus_writes(tmp_path):
+    """Editing a case without rerunning the script (or the reverse) is caught here."""
+    pytest.importorskip("xlwt")
+    import subprocess
+    import sys
+
+    subprocess.run([sys.executable, str(CORPUS / "make_corpus.py"), str(tmp_path)], check=True,
+                   capture_output=True, timeout=120)
+    made = sorted(p.name for p in tmp_path.iterdir())
+    committed = sorted(p.name for p in CORPUS.iterdir() if p.is_file() and p.name != "make_corpus.py")
+    assert made == committed
+    changed = [name for name in made if (tmp_path / name).read_bytes() != (CORPUS / name).read_bytes()]
+    assert not changed, f"请运行 python tests/data/corpus/make_corpus.py 重新生成：{changed}"
+
+
 # ---------------------------------------------------------------- replay
 
 

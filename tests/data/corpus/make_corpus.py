@@ -758,23 +758,28 @@ def readme() -> str:
     return "\n".join(lines)
 
 
-def main() -> int:
-    (HERE / "units.csv").write_text(UNITS, encoding="utf-8")
+def main(out: Path = HERE) -> int:
+    """Write every case into ``out`` (default: this folder; ``python make_corpus.py DIR`` writes
+    elsewhere, which the test uses to check the committed files are what this script makes)."""
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "units.csv").write_text(UNITS, encoding="utf-8")
     for spec in CASES:
         for file_name, content in spec["files"].items():
-            write_file(HERE / file_name, content)
+            write_file(out / file_name, content)
         for one in spec["steps"]:  # the workbook's sheets, which --explain must name
             if "import" in one:
                 kind, content = spec["files"][one["import"]]
                 one["sheets"] = [s["name"] for s in content] if kind in ("xlsx", "xls") else []
         expected = {key: spec[key] for key in KEYS}
-        (HERE / f"{spec['name']}.expected.json").write_text(
+        (out / f"{spec['name']}.expected.json").write_text(
             json.dumps(expected, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    (HERE / "README.md").write_text(readme(), encoding="utf-8")
+    (out / "README.md").write_text(readme(), encoding="utf-8")
     understood = sum(spec["decision"] == "understood" for spec in CASES)
-    print(f"{len(CASES)} 种版式（理解 {understood}，拒收 {len(CASES) - understood}）已写入 {HERE}")
+    print(f"{len(CASES)} 种版式（理解 {understood}，拒收 {len(CASES) - understood}）已写入 {out}")
     return 0
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    import sys
+
+    raise SystemExit(main(Path(sys.argv[1]) if len(sys.argv) > 1 else HERE))
