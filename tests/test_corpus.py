@@ -85,8 +85,19 @@ def test_committed_corpus_is_what_make_corpus_writes(tmp_path):
     made = sorted(p.name for p in tmp_path.iterdir())
     committed = sorted(p.name for p in CORPUS.iterdir() if p.is_file() and p.name != "make_corpus.py")
     assert made == committed
-    changed = [name for name in made if (tmp_path / name).read_bytes() != (CORPUS / name).read_bytes()]
+    changed = [name for name in made if _content(tmp_path / name) != _content(CORPUS / name)]
     assert not changed, f"请运行 python tests/data/corpus/make_corpus.py 重新生成：{changed}"
+
+
+def _content(path: Path):
+    """Text files byte for byte; workbooks by the cells calamine reads from every sheet (so
+    another openpyxl/xlwt release, writing other XML for the same cells, is not a difference)."""
+    if path.suffix not in (".xlsx", ".xls"):
+        return path.read_bytes()
+    from python_calamine import CalamineWorkbook
+
+    book = CalamineWorkbook.from_path(str(path))
+    return [(m.name, str(m.visible), book.get_sheet_by_name(m.name).to_python()) for m in book.sheets_metadata]
 
 
 # ---------------------------------------------------------------- replay
