@@ -50,7 +50,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from bisect import bisect_right
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from itertools import groupby
 from operator import itemgetter
@@ -69,7 +69,7 @@ from projledger.scoring import (
     RankingRow,
     Weights,
     fill_streaks,
-    rank_units,
+    rank_kinds,
 )
 
 if TYPE_CHECKING:
@@ -143,54 +143,28 @@ def _date(text: str | None) -> dt.date | None:
     return dt.date.fromisoformat(text) if text else None
 
 
-@dataclass(frozen=True)
-class _Base:
-    """A plan project without its year-to-date (which depends on the period)."""
-
-    project_id: int
-    township: str | None
-    department: str | None
-    nature: str | None
-    annual_plan: Decimal
-    planned_start: dt.date | None
-    actual_start: dt.date | None
-
-
-def _plan_bases(db, year: int) -> list[_Base]:
-    plans = plans_for_year(db, year)
-    if not plans:
-        return []
+def _plan_bases(db: "Database", year: int) -> list[PlanProject]:
+    """The plan projects of ``year`` (year-to-date 0: each period supplies its own)."""
+    zero = Decimal(0)
     rows = db.execute(
-        "SELECT p.id, t.name, d.name, p.nature, p.planned_start, p.actual_start"
-        " FROM projects p JOIN annual_plans ap ON ap.project_id = p.id AND ap.year = ?"
+        "SELECT p.id, t.name, d.name, COALESCE(ap.nature, p.nature),"
+        " COALESCE(NULLIF(ap.planned_start, ''), NULLIF(p.planned_start, '')), p.actual_start, ap.investment"
+        " FROM annual_plans ap JOIN projects p ON p.id = ap.project_id"
         " LEFT JOIN units t ON t.id = p.township_id"
-        " LEFT JOIN units d ON d.id = p.department_id ORDER BY p.id",
+        " LEFT JOIN units d ON d.id = p.department_id WHERE ap.year = ? ORDER BY p.id",
         [year],
     ).fetchall()
-    bases = []
-    for pid, township, department, nature, planned, actual in rows:
-        plan = plans[pid]
-        bases.append(_Base(
-            project_id=pid, township=township, department=department,
-            nature=plan.nature or nature, annual_plan=plan.investment,
-            planned_start=plan.planned_start or _date(planned), actual_start=_date(actual),
-        ))
-    return bases
-
-
-def _with_ytd(bases: list[_Base], ytd: dict[int, Decimal]) -> list[PlanProject]:
-    zero = Decimal(0)
-    return [
-        PlanProject(b.project_id, b.township, b.department, b.nature, b.annual_plan,
-                    b.planned_start, b.actual_start, ytd.get(b.project_id, zero))
-        for b in bases
-    ]
+    return [PlanProject(pid, township, department, nature, from_db(investment), _date(planned),
+                        _date(actual), zero)
+            for pid, township, department, nature, planned, actual, investment in rows]
 
 
 def load_plan_projects(db, period: str) -> list[PlanProject]:
     """The plan projects of P's year with their year-to-date as of P."""
-    year = int(period[:4])
-    return _with_ytd(_plan_bases(db, year), ytd_by_project(db, year, period))
+    year = Period.parse(period).year
+    zero = Decimal(0)
+    ytd = ytd_by_project(db, year, str(period))
+    return [replace(b, ytd_completed=ytd.get(b.project_id, zero)) for b in _plan_bases(db, year)]
 
 
 def load_problems(db, period: str) -> list[ProblemRecord]:
@@ -291,14 +265,10 @@ class _Rankings:
 
     def compute(self, period: str, kinds=UNIT_KINDS) -> dict[str, list[RankingRow]]:
         """The rankings of ``kinds`` for ``period`` from the data as it is now."""
-        projects = _with_ytd(self.bases, self.timeline.at(period))
         end = period_end(period)
         problems = [p for p in self.problems if p.reported_on <= end]
-        return {
-            kind: rank_units(kind, self.year, period, projects, problems, self.weights,
-                             department_problem_units=self.departments)
-            for kind in kinds
-        }
+        return rank_kinds(kinds, self.year, period, self.bases, problems, self.weights,
+                          department_problem_units=self.departments, ytd=self.timeline.at(period))
 
     def past(self, period: str, kinds=UNIT_KINDS) -> dict[str, list[Placed]] | None:
         """A past period's rankings of ``kinds``: saved, else recomputed if the period has

@@ -53,6 +53,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal, localcontext
 from fractions import Fraction
+from functools import lru_cache
 
 from projledger.errors import UsageError
 from projledger.money import money_json
@@ -69,6 +70,7 @@ __all__ = [
     "BOTTOM3_STREAK_ALERT",
     "period_end",
     "rank_units",
+    "rank_kinds",
     "bottom3_streak",
     "fill_streaks",
 ]
@@ -83,6 +85,7 @@ _PERIOD = re.compile(r"^(\d{4})-(\d{2})$")
 _SCORE_PLACES = 2
 _RATE_JSON_PLACES = 4
 _SUM_PRECISION = 60
+_ZERO = Decimal(0)
 
 
 @dataclass(frozen=True)
@@ -264,18 +267,10 @@ class _Tally:
     problems_closed: int = 0
 
 
-def _add_project(tally: _Tally, project: PlanProject, end: date) -> None:
-    tally.projects += 1
-    is_new_start = project.nature is not None and squash(project.nature) == NATURE_NEW_START
-    if is_new_start and project.planned_start is not None and project.planned_start <= end:
-        tally.start_due += 1
-        if project.actual_start is not None and project.actual_start <= end:
-            tally.started += 1
-    if project.annual_plan > 0:
-        with localcontext() as ctx:
-            ctx.prec = _SUM_PRECISION  # sums stay exact even for absurdly large amounts
-            tally.annual_plan += project.annual_plan
-            tally.ytd_completed += project.ytd_completed
+@lru_cache(maxsize=64)
+def _is_new_start(nature: str | None) -> bool:
+    """新开工 after NFKC and whitespace removal (a plan has few distinct natures: cached)."""
+    return nature is not None and squash(nature) == NATURE_NEW_START
 
 
 def _problem_counts(problem: ProblemRecord, year: int, end: date) -> tuple[bool, bool]:
@@ -286,38 +281,67 @@ def _problem_counts(problem: ProblemRecord, year: int, end: date) -> tuple[bool,
 
 
 def _tally_units(
-    kind: str,
+    kinds: Iterable[str],
     year: int,
     end: date,
     projects: Iterable[PlanProject],
     problems: Iterable[ProblemRecord],
     department_problem_units: Collection[str] | None,
-) -> dict[str, _Tally]:
-    tallies: dict[str, _Tally] = {}
+    ytd: Mapping[int, Decimal] | None = None,
+) -> dict[str, dict[str, _Tally]]:
+    """Per kind, each unit's tally — every kind in ONE pass over the projects and problems
+    (a province ranks 100,000 projects for several periods of a report).  ``ytd``, when
+    given, replaces each project's ``ytd_completed`` (0 when absent)."""
+    kinds = tuple(kinds)
+    by_kind: dict[str, dict[str, _Tally]] = {kind: {} for kind in kinds}
+    township_tallies = by_kind.get("township")
+    department_tallies = by_kind.get("department")
     seen: set[int] = set()
-    for project in projects:
-        if project.project_id in seen:
-            raise ValueError(f"计划项目重复：{project.project_id}")
-        seen.add(project.project_id)
-        unit = project.township if kind == "township" else project.department
-        if unit is not None:
-            _add_project(tallies.setdefault(unit, _Tally()), project, end)
+    with localcontext() as ctx:
+        ctx.prec = _SUM_PRECISION  # sums stay exact even for absurdly large amounts
+        for project in projects:
+            if project.project_id in seen:
+                raise ValueError(f"计划项目重复：{project.project_id}")
+            seen.add(project.project_id)
+            due = (project.planned_start is not None and project.planned_start <= end
+                   and _is_new_start(project.nature))
+            started = due and project.actual_start is not None and project.actual_start <= end
+            planned = project.annual_plan > 0
+            completed = project.ytd_completed if ytd is None else ytd.get(project.project_id, _ZERO)
+            for tallies, unit in ((township_tallies, project.township),
+                                  (department_tallies, project.department)):
+                if tallies is None or unit is None:
+                    continue
+                tally = tallies.get(unit)
+                if tally is None:
+                    tally = tallies[unit] = _Tally()
+                tally.projects += 1
+                if due:
+                    tally.start_due += 1
+                    tally.started += started
+                if planned:
+                    tally.annual_plan += project.annual_plan
+                    tally.ytd_completed += completed
     for problem in problems:
-        unit = problem.township if kind == "township" else problem.lead_unit
         reported, closed = _problem_counts(problem, year, end)
-        if unit is None or not reported:
+        if not reported:
             continue
-        tally = tallies.get(unit)
-        if tally is None:
-            # Townships are ranked only through plan projects; departments also as lead unit.
-            if kind == "township":
-                continue
-            if department_problem_units is not None and unit not in department_problem_units:
-                continue
-            tally = tallies[unit] = _Tally()
-        tally.problems += 1
-        tally.problems_closed += int(closed)
-    return tallies
+        if township_tallies is not None and problem.township is not None:
+            tally = township_tallies.get(problem.township)
+            if tally is not None:  # townships are ranked only through plan projects
+                tally.problems += 1
+                tally.problems_closed += closed
+        unit = problem.lead_unit
+        if department_tallies is not None and unit is not None:
+            tally = department_tallies.get(unit)
+            if tally is None:
+                # A department also enters as lead unit (SPEC §5), when it is a department.
+                if department_problem_units is not None and unit not in department_problem_units:
+                    continue
+                tally = department_tallies[unit] = _Tally()
+            tally.problems += 1
+            tally.problems_closed += closed
+    return by_kind
 
 
 # ---------------------------------------------------------------- ranking
@@ -339,13 +363,38 @@ def rank_units(
     enter the department ranking through problems (None: every lead unit can).  Rows come
     back in rank order with ``bottom3_streak`` = 0; fill it with :func:`fill_streaks`.
     """
-    if kind not in UNIT_KINDS:
-        raise ValueError(f"排名类别只能是 township 或 department：{kind!r}")
+    return rank_kinds((kind,), year, period, projects, problems, weights,
+                      department_problem_units)[kind]
+
+
+def rank_kinds(
+    kinds: Iterable[str],
+    year: int,
+    period: str,
+    projects: Iterable[PlanProject],
+    problems: Iterable[ProblemRecord],
+    weights: Weights = Weights(),
+    department_problem_units: Collection[str] | None = None,
+    ytd: Mapping[int, Decimal] | None = None,
+) -> dict[str, list[RankingRow]]:
+    """:func:`rank_units` for several kinds at once, in one pass over the records.
+
+    ``ytd`` (project id → year-to-date as of P, absent = 0), when given, is used instead of
+    the projects' ``ytd_completed``: the same plan projects then serve every period of a year.
+    """
+    kinds = tuple(kinds)
+    for kind in kinds:
+        if kind not in UNIT_KINDS:
+            raise ValueError(f"排名类别只能是 township 或 department：{kind!r}")
     period_year, _ = _parse_period(period)
     if period_year != year:
         raise ValueError(f"期间 {period} 不在 {year} 年")
     end = period_end(period)
-    tallies = _tally_units(kind, year, end, projects, problems, department_problem_units)
+    by_kind = _tally_units(kinds, year, end, projects, problems, department_problem_units, ytd)
+    return {kind: _ranked(by_kind[kind], weights) for kind in kinds}
+
+
+def _ranked(tallies: dict[str, _Tally], weights: Weights) -> list[RankingRow]:
     rows = sorted(
         (_unranked_row(unit, tally, weights) for unit, tally in tallies.items()), key=_order
     )
