@@ -20,7 +20,7 @@ def template_command(
     ctx: typer.Context,
     township: Annotated[str, typer.Option("--township", help="乡镇（名称或别名）")],
     period: Annotated[str, typer.Option("--period", help="报表期间 YYYY-MM")],
-    out: Annotated[Optional[Path], typer.Option("--out", help="输出文件 .xlsx（默认 乡镇-期间.xlsx）")] = None,
+    out: Annotated[Optional[Path], typer.Option("--out", help="输出文件 .xlsx（默认 乡镇-期间.xlsx；给目录则存入该目录）")] = None,
     blank_rows: Annotated[int, typer.Option("--blank-rows", help="供新增项目填写的空行数")] = 10,
     as_json: Annotated[bool, typer.Option("--json", help="输出 JSON")] = False,
 ) -> None:
@@ -33,7 +33,7 @@ def template_command(
         from projledger.units import Units
 
         name = Units(ledger.db).resolve(township, "township", role="乡镇").name
-        dest = out if out is not None else Path(f"{name}-{period}.xlsx")
+        dest = out if out is not None and not out.is_dir() else (out or Path()) / f"{name}-{period}.xlsx"
         result = write_template(ledger, name, period, dest, blank_rows=blank_rows)
     if as_json:
         emit_json(result.to_json())
