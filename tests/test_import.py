@@ -420,13 +420,13 @@ def test_user_header_synonyms_extend_the_mapping_without_code(town, tmp_path):
     assert (project["name"], project["annual_plan"], project["ytd_completed"]) == ("甲项目", 500, 120)
 
 
-def test_warnings_are_capped_on_screen_but_all_in_json(town, tmp_path):
+def test_repeated_hints_are_one_line_with_a_count_on_screen_but_all_in_json(town, tmp_path):
     rows = [["城关镇2026年10月重点项目推进情况表"], ["项目名称", "年度计划"]]
     rows += [[f"项目{i:02d}", f"约{i + 1}"] for i in range(25)]
     path = write_sheet(tmp_path / "a.xlsx", rows)
     result = town("import", path, "--dry-run")
-    assert result.stderr.count("金额为约数") == 20
-    assert "另有5条提示" in result.stderr
+    assert result.stderr.count("金额为约数") == 1
+    assert "共25处，1个文件" in result.stderr
     assert len(import_json(town, path, "--dry-run")["files"][0]["warnings"]) == 25
 
 
@@ -517,16 +517,16 @@ def test_township_option_against_the_sheet_is_warned(town, tmp_path):
 
 
 def test_an_unforeseen_reader_failure_is_that_files_error_not_a_traceback(town, tmp_path, monkeypatch):
-    from projledger.sheets import layout
+    from projledger.sheets import township
 
-    real = layout.pick_data_sheet
+    real = township.pick_data_sheets
 
     def flaky(sheets, synonyms, file_name=None):
         if file_name == "boom.xlsx":
             raise IndexError("list index out of range")
         return real(sheets, synonyms, file_name)
 
-    monkeypatch.setattr(layout, "pick_data_sheet", flaky)
+    monkeypatch.setattr(township, "pick_data_sheets", flaky)
     boom = township_sheet(tmp_path / "boom.xlsx", [[None, "甲项目", "续建", 100, 50, 10, None, None]])
     fine = township_sheet(tmp_path / "fine.xlsx", [[None, "乙项目", "续建", 100, 50, 10, None, None]])
     summary = import_json(town, boom, fine, expect=1)

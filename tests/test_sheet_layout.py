@@ -14,19 +14,18 @@ import openpyxl
 import pytest
 
 from projledger.errors import DataError
+from projledger.sheets.columns import FIELDS
 from projledger.sheets.layout import (
-    FIELDS,
     Layout,
-    classify_row,
     detect_fill_date,
     detect_period,
     detect_township,
     find_layout,
-    load_synonyms,
-    normalize_header,
-    pick_data_sheet,
+    pick_data_sheets,
 )
 from projledger.sheets.readers import Sheet, read_workbook
+from projledger.sheets.rows import RowShape, classify_row
+from projledger.sheets.synonyms import load_synonyms, normalize_header
 
 SYNONYMS = load_synonyms()
 SAMPLES = Path(__file__).resolve().parents[2] / "shared" / "samples"
@@ -39,6 +38,11 @@ def grid(rows, merged=(), name="表1", hidden=False) -> Sheet:
 
 def fields_of(layout: Layout) -> dict[str, int]:
     return {c.field: c.index for c in layout.columns}
+
+
+def pick_data_sheet(sheets, synonyms, file_name=None) -> Layout:
+    """The first sheet's layout, as the township reader takes it (visible sheets first)."""
+    return next(layout for _, layout in pick_data_sheets(sheets, synonyms, file_name) if layout is not None)
 
 
 # ---------------------------------------------------------------- synonyms
@@ -149,7 +153,7 @@ def test_bad_user_synonym_files(tmp_path, content, fragment):
 
 
 def test_missing_user_synonym_file(tmp_path):
-    with pytest.raises(DataError, match="找不到表头同义词文件"):
+    with pytest.raises(DataError, match="表头同义词文件.*不存在"):
         load_synonyms(tmp_path / "none.json")
 
 
@@ -239,10 +243,12 @@ def test_three_row_header_combines_parent_and_label():
     assert layout.period == (2026, 9)  # no title or fill-in date: the year of the 2026年 header
 
 
-def test_blank_row_and_column_numbering_row_under_header_are_skipped():
+def test_blank_row_and_column_numbering_row_under_header_are_classified():
     rows = [["项目名称", "总投资", "备注"], [], ["1", "2", "3"], ["甲", 1], [None], ["乙", 2]]
     layout = find_layout(grid(rows), SYNONYMS)
-    assert (layout.header_rows, layout.data_start) == ([0], 3)
+    assert (layout.header_rows, layout.data_start) == ([0], 1)
+    shape = RowShape.of(layout)
+    assert [classify_row(r, shape)[0] for r in rows[1:]] == ["blank", "column_numbers", "project", "blank", "project"]
 
 
 def test_unit_row_sets_the_default_money_unit():
@@ -252,7 +258,7 @@ def test_unit_row_sets_the_default_money_unit():
     assert layout.money_unit == "亿元"
     assert [c.unit for c in layout.columns] == [None, None, None]
     assert (layout.township, layout.period, layout.fill_date) == ("南川街道", (2026, 10), dt.date(2026, 11, 4))
-    assert layout.data_start == 4
+    assert layout.data_start == 3
 
 
 @pytest.mark.parametrize(
@@ -264,12 +270,12 @@ def test_unit_row_variants(unit_cell, expected):
     assert layout.money_unit == expected
 
 
-def test_unknown_and_duplicate_headers_are_reported():
+def test_unknown_headers_are_reported_and_every_column_of_a_field_is_kept():
     rows = [["序号", "项目名称", "总投资", "投资强度", "开工时间", "实际开工时间", "投资强度", None, "联系人"]]
     layout = find_layout(grid(rows), SYNONYMS)
-    assert fields_of(layout) == {"name": 1, "total_investment": 2, "actual_start": 4}
+    assert [(c.field, c.index) for c in layout.columns] == [
+        ("name", 1), ("total_investment", 2), ("actual_start", 4), ("actual_start", 5)]
     assert layout.unknown_headers == ["投资强度", "联系人"]
-    assert layout.duplicate_headers == ["实际开工时间"]
 
 
 @pytest.mark.parametrize(
@@ -291,7 +297,7 @@ def test_header_beyond_the_scan_window_is_not_found():
     assert find_layout(grid(rows[1:]), SYNONYMS).header_rows == [14]
 
 
-def test_pick_data_sheet_skips_instructions_and_prefers_visible_sheets():
+def test_pick_data_sheets_skips_instructions_and_prefers_visible_sheets():
     instructions = grid([["填表说明"]], name="填表说明")
     old = grid([["项目名称", "总投资"]], name="旧表", hidden=True)
     data = grid([["项目名称", "总投资", "备注"]], name="项目表")
@@ -299,7 +305,7 @@ def test_pick_data_sheet_skips_instructions_and_prefers_visible_sheets():
     assert pick_data_sheet([instructions, old], SYNONYMS).sheet.name == "旧表"
 
 
-def test_pick_data_sheet_names_file_and_sheets_when_none_fits():
+def test_pick_data_sheets_names_file_and_sheets_when_none_fits():
     sheets = [grid([["说明"]], name="填表说明"), grid([], name="Sheet2")]
     with pytest.raises(DataError) as caught:
         pick_data_sheet(sheets, SYNONYMS, file_name="城关镇.xlsx")
@@ -308,7 +314,7 @@ def test_pick_data_sheet_names_file_and_sheets_when_none_fits():
 
 # ---------------------------------------------------------------- row classification
 
-LAYOUT = find_layout(grid([["序号", "项目代码", "项目名称", "总投资"]]), SYNONYMS)
+LAYOUT = RowShape.of(find_layout(grid([["序号", "项目代码", "项目名称", "总投资"]]), SYNONYMS))
 
 
 @pytest.mark.parametrize(
@@ -322,24 +328,33 @@ LAYOUT = find_layout(grid([["序号", "项目代码", "项目名称", "总投资
         (["二、续建项目"], ("section", "续建")),
         (["三、前期项目"], ("section", "前期")),
         (["（一）前期谋划项目", None, None, 1200], ("section", "前期")),
-        (["四、工业项目"], ("section", None)),
+        (["四、工业项目"], ("category", "工业")),
+        (["（一）工业项目（3个）", None, None, 1200], ("category", "工业")),
+        ([None, "（二）基础设施类项目"], ("category", "基础设施")),
+        (["序号", "项目代码", "项目名称", "总投资"], ("repeated_header", None)),
+        ([1, 2, 3, 4], ("column_numbers", None)),
+        (["以下空白"], ("footer", None)),
+        ([None, None, None, None, "注：1.金额单位为万元"], ("footer", None)),
+        (["城关镇2026年10月重点项目推进情况表"], ("title", None)),
+        (["填报单位：城关镇  填报日期：2026年11月3日"], ("fill_in", None)),
         (["一", None, "新开工项目（5个）"], ("section", "新开工")),
         ([None, None, "续建项目（3个）"], ("section", "续建")),
-        (["合计", None, None, 61000.5], ("total", None)),
-        ([None, None, "合  计", 1], ("total", None)),
-        (["总计"], ("total", None)),
-        (["", None, "新开工项目小计", 100], ("total", None)),
-        ([None, None, "其中：新开工", 100], ("total", None)),
+        (["合计", None, None, 61000.5], ("totals", None)),
+        ([None, None, "合  计", 1], ("totals", None)),
+        (["总计"], ("totals", None)),
+        (["", None, "新开工项目小计", 100], ("totals", None)),
+        ([None, None, "其中：新开工", 100], ("totals", None)),
         (["填报人：李明", None, None, "联系电话：0933-1234567"], ("footer", None)),
         (["联系电话：0933-1234567"], ("footer", None)),
         (["审核人：王芳"], ("footer", None)),
         (["制表：张三"], ("footer", None)),
         (["备注：本表金额单位为万元"], ("footer", None)),
-        ([1, "2026-620822-47-01-100101", "新城镇污水处理厂提标改造工程", 8600], ("data", None)),
-        ([2, None, "十里铺村道路工程", 100], ("data", None)),
-        ([3, None, "新开工项目配套道路", 100], ("data", None)),
-        ([None, None, "城关镇备注室改造"], ("data", None)),
-        (["北塬乡千亩设施农业示范园项目", "2026-620822-01-03-200201"], ("data", None)),
+        ([1, "2026-620822-47-01-100101", "新城镇污水处理厂提标改造工程", 8600], ("project", None)),
+        ([2, None, "十里铺村道路工程", 100], ("project", None)),
+        ([3, None, "新开工项目配套道路", 100], ("project", None)),
+        ([None, None, "城关镇备注室改造"], ("project", None)),
+        (["北塬乡千亩设施农业示范园项目", "2026-620822-01-03-200201"], ("unclassified", None)),
+        ([None, None, None, None, "二期用地报批中"], ("unclassified", None)),
     ],
 )
 def test_classify_row(cells, expected):
@@ -347,8 +362,8 @@ def test_classify_row(cells, expected):
 
 
 def test_classify_row_without_seq_column():
-    layout = find_layout(grid([["项目名称", "总投资"]]), SYNONYMS)
-    assert classify_row([6], layout) == ("data", None)
+    layout = RowShape.of(find_layout(grid([["项目名称", "总投资"]]), SYNONYMS))
+    assert classify_row([6], layout) == ("project", None)
     assert classify_row(["一、新开工项目"], layout) == ("section", "新开工")
 
 
@@ -445,9 +460,10 @@ def test_practice_sheets(file, sheet, township, period, unit, data_rows):
     layout = pick_data_sheet(read_workbook(SAMPLES / file), SYNONYMS)
     assert (layout.sheet.name, layout.township, layout.period, layout.money_unit) == (sheet, township, period, unit)
     assert layout.unknown_headers == []
-    kinds = [classify_row(r, layout) for r in layout.sheet.rows[layout.data_start :]]
-    assert sum(1 for kind, _ in kinds if kind == "data") == data_rows
+    shape = RowShape.of(layout)
+    kinds = [classify_row(r, shape) for r in layout.sheet.rows[layout.data_start :]]
+    assert sum(1 for kind, _ in kinds if kind == "project") == data_rows
     if file.startswith("新城镇"):
         assert [v for kind, v in kinds if kind == "section"] == ["新开工", "续建", "前期"]
-        assert [kind for kind, _ in kinds[-2:]] == ["total", "footer"]
+        assert [kind for kind, _ in kinds[-2:]] == ["totals", "footer"]
         assert layout.column("total_investment").header == "投资情况（万元）/总投资"

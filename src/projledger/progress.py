@@ -1,7 +1,10 @@
 """Progress records (进度台账): per project per month, the year-to-date investment completed.
 
 Year-to-date (``ytd_completed``) is what the ranking uses; when a township reports only the
-month's figure, year-to-date is derived from the latest earlier record of the same year.
+month's figure, year-to-date is derived from the latest earlier record of the same year
+(:func:`year_to_date`), and a reported year-to-date is checked against that record
+(:func:`ytd_problem`).  Both rules live here only: ``progress log`` and the sheet import
+(:mod:`projledger.sheets.import_writer`, which works on records it loaded in bulk) call them.
 """
 
 from __future__ import annotations
@@ -12,9 +15,35 @@ from decimal import Decimal
 
 from projledger.errors import DataError
 from projledger.money import from_db, money_json, to_db
+from projledger.period import Period
 from projledger.projects import Project
 
-__all__ = ["ProgressRecord", "ProgressLog", "ytd_by_project"]
+__all__ = ["ProgressRecord", "ProgressLog", "ytd_by_project", "year_to_date", "ytd_problem"]
+
+_TOLERANCE = Decimal("0.01")
+
+
+def year_to_date(previous: Decimal | None, month: Decimal) -> Decimal:
+    """累计完成 from this month's figure: the latest earlier record of the year plus the month."""
+    return (previous if previous is not None else Decimal("0")) + month
+
+
+def ytd_problem(period: Period, ytd: Decimal, month: Decimal | None, earlier: Period | None,
+                previous: Decimal | None) -> str | None:
+    """Why a reported year-to-date does not fit the record before it (Chinese), or None.
+
+    It may not fall below an earlier record of the year; when last month's record exists and
+    this month's figure is given, last month's year-to-date plus this month must give it
+    (to 0.01 万元).
+    """
+    if previous is None or earlier is None:
+        return None
+    if ytd < previous:
+        return f"累计完成投资{ytd}万元少于台账中{earlier}的累计{previous}万元"
+    if month is not None and period.month > 1 and earlier == period.previous() \
+            and abs(previous + month - ytd) > _TOLERANCE:
+        return f"累计完成投资{ytd}万元 ≠ 上月累计{previous}万元 + 当月{month}万元"
+    return None
 
 
 @dataclass(frozen=True)
@@ -60,7 +89,7 @@ class ProgressLog:
     def derive_ytd(self, project_id: int, period: str, month_completed: Decimal) -> Decimal:
         """Year-to-date from this month's figure: the previous record of the year plus the month."""
         previous = self.latest(project_id, period, before=True)
-        return (previous.ytd_completed if previous else Decimal("0")) + month_completed
+        return year_to_date(previous.ytd_completed if previous else None, month_completed)
 
     def log(self, writer, project: Project, period: str, *, ytd: Decimal | None = None,
             month: Decimal | None = None, status: str | None = None,

@@ -1,9 +1,9 @@
-"""One parser per mapped column of a township sheet, built once per file.
+"""One parser per mapped column of a township sheet, built once per file.  Pure.
 
-The pure parsers of :mod:`projledger.sheets.values` define what every cell means; this
-module only wires them to a column (its money unit, the period's year, the workbook's date
-system, the unit registry) and makes the common cases cheap, because the row loop of a
-50,000-row sheet runs them half a million times:
+The parsers of :mod:`projledger.sheets.values` define what every cell means; this module
+wires them to a column by its *kind* in :data:`projledger.sheets.columns.COLUMNS` (and the
+column's money unit, the period's year, the workbook's date system) and makes the common
+cases cheap, because the row loop of a 50,000-row sheet runs them half a million times:
 
 * a **text** cell is parsed once per distinct text (:class:`ColumnParser` caches the
   outcome, error included): dates typed as ``2026.05``, natures, departments, owners and
@@ -14,6 +14,9 @@ system, the unit registry) and makes the common cases cheap, because the row loo
   agree on random numbers and dates); anything unusual (negative, huge, NaN, a year
   outside 1900–2100) falls through to the pure parser and its message;
 * a plain name or code skips the "not given" test when its first character rules it out.
+
+Unit columns (责任单位, 所在乡镇) give the cleaned *name*; the township reader resolves names
+to units (once per distinct name) — this module touches no database.
 
 A parser returns ``(True, value)`` or ``(False, Chinese message)``; it never raises for
 bad input.
@@ -28,14 +31,16 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from projledger.errors import ProjledgerError
 from projledger.projects import CODE_PATTERN, check_code
+from projledger.sheets.columns import BY_FIELD
 from projledger.sheets.values import (
-    ParsedDate, ParsedMoney, is_not_given, parse_date, parse_money, parse_nature, parse_started,
+    ParsedDate, ParsedMoney, ValueProblem, is_not_given, parse_date, parse_money, parse_nature, parse_started,
     split_problems,
 )
+from projledger.text import squash
 
-__all__ = ["ColumnParser", "compile_column", "cell_text", "fast_money", "fast_date", "MONEY_FIELDS"]
+__all__ = ["ColumnParser", "compile_column", "cell_text", "fast_money", "fast_date", "parse_level", "LEVELS"]
 
-MONEY_FIELDS = ("total_investment", "annual_plan", "ytd_completed", "month_completed")
+LEVELS = ("省重点", "市重点", "县重点")
 _CENT = Decimal("0.01")
 _FACTORS = {"万元": Decimal(1), "亿元": Decimal(10000), "元": Decimal("0.0001")}
 _CAP = Decimal(10) ** 12
@@ -104,6 +109,17 @@ def fast_date(raw: object, year: int | None, epoch1904: bool) -> ParsedDate:
     return parse_date(raw, year, epoch1904=epoch1904)
 
 
+def parse_level(raw: object) -> str | None:
+    """项目级别: 省重点 / 市重点 / 县重点 (``省级重点项目`` too); anything else is an error."""
+    text = cell_text(raw)
+    if text is None or is_not_given(text):
+        return None
+    key = squash(text).removesuffix("项目").replace("级", "")
+    if key in LEVELS:
+        return key
+    raise ValueProblem(f"项目级别“{text}”无法识别，应为：{'、'.join(LEVELS)}")
+
+
 def _plain_text(raw: object) -> str | None:
     if type(raw) is str and len(raw) > 2 and raw[0] not in _MAYBE_BLANK:
         return raw.strip()
@@ -125,41 +141,33 @@ def _guarded(parse: Callable[[object], object]) -> Callable[[object], tuple[bool
     return run
 
 
-def compile_column(column, *, money_unit: str, year: int, period_end: dt.date, epoch1904: bool,
-                   units) -> ColumnParser:
-    """The parser for one :class:`~projledger.sheets.layout.Column` of a sheet."""
-    name = column.field
+def _parser_of(kind: str, *, unit: str, year: int, period_end: dt.date, epoch1904: bool):
+    if kind == "money":
+        return lambda raw: fast_money(raw, unit)
+    if kind == "date":
+        return lambda raw: fast_date(raw, year, epoch1904)
+    if kind == "started":
+        def started(raw):
+            if isinstance(raw, str):
+                return parse_started(raw, period_end, year)
+            return fast_date(raw, year, epoch1904)  # numbers: the workbook's date system matters
+        return started
+    if kind == "nature":
+        return parse_nature
+    if kind == "level":
+        return parse_level
+    if kind == "problems":
+        return lambda raw: tuple(split_problems(raw))
+    if kind == "code":
+        return _code
+    return _plain_text  # name, text, unit (a unit's name; resolved by the reader)
 
-    def unit_id(kind: str, role: str):
-        def parse(raw):
-            text = cell_text(raw)
-            if text is None or is_not_given(text):
-                return None
-            return units.resolve(text, kind, role=role).id
-        return parse
 
-    def started(raw):
-        if isinstance(raw, str):
-            return parse_started(raw, period_end, year)
-        return fast_date(raw, year, epoch1904)  # numbers: the workbook's date system matters
+def compile_column(column, *, money_unit: str, year: int, period_end: dt.date, epoch1904: bool) -> ColumnParser:
+    """The parser for one :class:`~projledger.sheets.layout.Column` of a sheet.
 
-    if name in MONEY_FIELDS:
-        unit = column.unit or money_unit
-        parse = lambda raw: fast_money(raw, unit)  # noqa: E731
-    elif name == "planned_start":
-        parse = lambda raw: fast_date(raw, year, epoch1904)  # noqa: E731
-    elif name == "actual_start":
-        parse = started
-    elif name == "nature":
-        parse = parse_nature
-    elif name == "department":
-        parse = unit_id("department", "责任单位")
-    elif name == "township":
-        parse = unit_id("township", "所在乡镇")
-    elif name == "problems":
-        parse = lambda raw: tuple(split_problems(raw))  # noqa: E731
-    elif name == "code":
-        parse = _code
-    else:  # name and free text
-        parse = _plain_text
-    return ColumnParser(name, column.index, column.header, _guarded(parse))
+    Monthly columns (field ``month:N``) are money columns.
+    """
+    kind = "money" if column.field.startswith("month:") else BY_FIELD[column.field].kind
+    parse = _parser_of(kind, unit=column.unit or money_unit, year=year, period_end=period_end, epoch1904=epoch1904)
+    return ColumnParser(column.field, column.index, column.header, _guarded(parse))

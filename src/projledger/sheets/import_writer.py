@@ -1,6 +1,6 @@
 """Writing validated township rows into the ledger: match, compare, write — in bulk.
 
-:class:`ImportWriter` receives :class:`~projledger.sheets.township_import.ParsedFile` records
+:class:`ImportWriter` receives :class:`~projledger.sheets.records.FileRead` records
 that read cleanly and applies each file inside the caller's transaction, under a savepoint:
 
 1. **Load** what the ledger holds for the file in a handful of queries: the projects of the
@@ -41,15 +41,22 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from projledger.errors import ProjledgerError
 from projledger.money import from_db
+from projledger.period import Period
+from projledger.progress import year_to_date, ytd_problem
 from projledger.projects import NATURES
+from projledger.sheets.columns import BY_FIELD, PROJECT_TARGETS
+from projledger.sheets.records import RowError
 from projledger.text import normalize_name, squash
 
 __all__ = ["ImportWriter", "insert_rows", "row_columns"]
 
-PROJECT_COLUMNS = ("id", "code", "name", "name_key", "township_id", "department_id", "owner", "stage",
-                   "nature", "industry", "industrial", "total_investment", "planned_start",
-                   "planned_start_precision", "actual_start", "actual_start_estimated", "completed_on",
-                   "leader", "note")
+BASE_COLUMNS = ("id", "code", "name", "name_key", "township_id", "department_id", "owner", "stage",
+                "nature", "industry", "industrial", "total_investment", "planned_start",
+                "planned_start_precision", "actual_start", "actual_start_estimated", "completed_on",
+                "leader", "note")
+#: annual-plan fields a sheet may give besides the investment: field -> column
+PLAN_FIELDS = {s.field: s.column_in("annual_plans") for s in BY_FIELD.values()
+               if s.column_in("annual_plans") and s.field != "annual_plan"}
 _CHUNK = 500
 
 
@@ -105,6 +112,12 @@ class ImportWriter:
         self.units = units
         self._calendar = None
         self._lifecycle = None
+        # columns added by later migrations (level, liaison, planned_completion) are written
+        # only where the ledger has them
+        self.columns = {t: {c[1] for c in self.db.execute(f"PRAGMA table_info([{t}])")}
+                        for t in ("projects", "annual_plans")}
+        extra = [c for c in PROJECT_TARGETS.values() if c in self.columns["projects"] and c not in BASE_COLUMNS]
+        self.project_columns = BASE_COLUMNS + tuple(extra)
 
     @property
     def lifecycle(self):
@@ -122,8 +135,10 @@ class ImportWriter:
             self._calendar = load_calendar(self.db)
         return self._calendar
 
-    def apply_file(self, writer, parsed, result) -> None:
-        """One file under a savepoint: all of it, or (on any conflict) none of it."""
+    def apply_file(self, writer, parsed, result, after=None) -> None:
+        """One file under a savepoint: all of it, or (on any conflict) none of it.
+
+        ``after(writer)`` runs last inside the savepoint (the submission record)."""
         known = self._load_projects(parsed)
         matches = self._match(parsed, known, result)
         if result.errors:
@@ -135,9 +150,9 @@ class ImportWriter:
         try:
             with self.db.atomic():
                 counts = _FileWrite(self, writer, parsed, known, result).run(matches)
+                if after is not None:
+                    after(writer)
         except (ProjledgerError, sqlite3.IntegrityError) as exc:
-            from projledger.sheets.township_import import RowError
-
             message = exc.message if isinstance(exc, ProjledgerError) else f"写入数据库失败（{exc}）"
             result.errors.append(RowError(parsed.sheet, None, None, None, message))
             return
@@ -148,26 +163,31 @@ class ImportWriter:
     # -- loading -------------------------------------------------------------------
     def _load_projects(self, parsed) -> _Ledger:
         known = _Ledger()
-        columns = ", ".join(PROJECT_COLUMNS)
+        names = self.project_columns
+        columns = ", ".join(names)
         townships = sorted({row.township_id for row in parsed.rows})
-        codes = sorted({row.code for row in parsed.rows if row.code})
+        codes = sorted({row.get("code") for row in parsed.rows if row.get("code")})
         rows = _select(self.db, f"SELECT {columns} FROM projects WHERE township_id IN ({{}})", townships)
         rows += _select(self.db, f"SELECT {columns} FROM projects WHERE code IN ({{}})", codes)
         for values in sorted(set(rows)):  # by id: the oldest project wins a shared name
-            project = dict(zip(PROJECT_COLUMNS, values))
+            project = dict(zip(names, values))
             if project["code"]:
                 known.by_code[project["code"]] = project
             known.by_name.setdefault((project["township_id"], project["name_key"]), project)
         return known
 
+    def plan_columns(self) -> tuple[str, ...]:
+        wanted = ("investment", "nature", "planned_start", "planned_start_precision", "planned_completion")
+        return tuple(c for c in wanted if c in self.columns["annual_plans"])
+
     def _load_children(self, parsed, known: _Ledger, ids: list[int]) -> None:
-        year = int(parsed.period[:4])
+        year = parsed.period.year
         ids = sorted(set(ids))
-        for pid, investment, nature, planned, precision in _select(
-                self.db, f"SELECT project_id, investment, nature, planned_start, planned_start_precision"
+        plan_columns = self.plan_columns()
+        for pid, *values in _select(
+                self.db, f"SELECT project_id, {', '.join(plan_columns)}"
                          f" FROM annual_plans WHERE +year = {year} AND project_id IN ({{}})", ids):
-            known.plans[pid] = {"investment": investment, "nature": nature, "planned_start": planned,
-                                "planned_start_precision": precision}
+            known.plans[pid] = dict(zip(plan_columns, values))
         for pid, period, ytd, month, status, reported, source in _select(
                 self.db, f"SELECT project_id, period, ytd_completed, month_completed, status, reported_on, source"
                          f" FROM progress WHERE +year = {year} AND project_id IN ({{}})", ids):
@@ -180,28 +200,25 @@ class ImportWriter:
     def _check_adoptions(self, parsed, known: _Ledger, matches: list, result) -> None:
         """A ledger project entering the year's plan passes the lifecycle's checks, as with
         ``plan set`` (not 竣工/终止/退库; 续建 only when it started before the year)."""
-        from projledger.sheets.township_import import RowError
-
-        year = int(parsed.period[:4])
+        year = parsed.period.year
         for row, project in zip(parsed.rows, matches):
-            if project is None or row.annual_plan is None or project["id"] in known.plans:
+            if project is None or row.get("annual_plan") is None or project["id"] in known.plans:
                 continue
             probe = _as_project({**project, **row_columns(row, project)})
             try:
-                self.lifecycle.check_adopt(probe, year, row.nature)
+                self.lifecycle.check_adopt(probe, year, row.get("nature"))
             except ProjledgerError as exc:
-                result.errors.append(RowError(parsed.sheet, row.row, parsed.headers.get("annual_plan"),
-                                              str(row.annual_plan), exc.message))
+                result.errors.append(RowError(row.sheet, row.row, parsed.headers.get("annual_plan"),
+                                              str(row.get("annual_plan")), exc.message))
 
     # -- matching --------------------------------------------------------------------
     def _match(self, parsed, known: _Ledger, result) -> list[dict | None]:
-        from projledger.sheets.township_import import RowError
-
         headers = parsed.headers
         matches: list[dict | None] = []
         claimed: dict[int, int] = {}
         for row in parsed.rows:
-            project = known.by_code.get(row.code) if row.code else None
+            code = row.get("code")
+            project = known.by_code.get(code) if code else None
             problem = column = None
             if project is not None and project["township_id"] not in (None, row.township_id):
                 owner = self.units.by_id(project["township_id"])
@@ -209,14 +226,14 @@ class ImportWriter:
                                    "不能由本乡镇的报表更新"), "code"
             elif project is None:
                 project = known.by_name.get((row.township_id, row.name_key))
-                if project is not None and row.code and project["code"] and project["code"] != row.code:
+                if project is not None and code and project["code"] and project["code"] != code:
                     problem, column = (f"本乡镇同名项目在台账中的代码是“{project['code']}”，与本行代码不一致；"
                                        "请核对代码，或先用 projledger project update 更正台账"), "code"
             if problem is None and project is not None and project["id"] in claimed:
                 problem, column = f"与第{claimed[project['id']]}行对应台账中的同一个项目“{project['name']}”", "name"
             if problem is not None:
-                value = row.code if column == "code" else row.name
-                result.errors.append(RowError(parsed.sheet, row.row, headers.get(column), value, problem))
+                value = code if column == "code" else row.name
+                result.errors.append(RowError(row.sheet, row.row, headers.get(column), value, problem))
                 continue
             if project is not None:
                 claimed[project["id"]] = row.row
@@ -234,8 +251,9 @@ class _FileWrite:
         self.parsed = parsed
         self.known = known
         self.result = result
-        self.year = int(parsed.period[:4])
-        self.period = parsed.period
+        self.year = parsed.period.year
+        self.period = str(parsed.period)
+        self.period_value: Period = parsed.period
         self.now = dt.datetime.now().astimezone().isoformat(timespec="seconds")
         self.reported = parsed.report_date.isoformat() if parsed.report_date else None
         self.new: dict[str, list[dict]] = {"projects": [], "annual_plans": [], "progress": [], "problems": []}
@@ -265,7 +283,7 @@ class _FileWrite:
             counts["problems_added"] += added
         self._flush()
         unrecorded = [r.row for r in self.parsed.rows
-                      if r.progress and r.ytd_completed is None and r.month_completed is None]
+                      if r.get("progress") and r.get("ytd_completed") is None and r.get("month_completed") is None]
         if unrecorded:
             rows = "、".join(map(str, unrecorded[:10])) + ("等" if len(unrecorded) > 10 else "")
             self.result.warnings.append(f"第{rows}行只有形象进度、没有完成投资，形象进度未记入进度台账")
@@ -281,15 +299,17 @@ class _FileWrite:
 
     # -- projects ----------------------------------------------------------------------
     def _create(self, row) -> dict:
-        columns = row_columns(row, None)
-        record = {"stage": row.nature or "谋划", **columns, "name_key": row.name_key,
+        columns = row_columns(row, None, self.owner.project_columns)
+        nature = row.get("nature")
+        record = {"stage": nature or "谋划", **columns, "name_key": row.name_key,
                   "created_at": self.now, "updated_at": self.now, "id": self._next_id("projects")}
-        if row.annual_plan is not None:  # in the year's plan: the stage is the year's nature
-            if row.nature is None:
+        if row.get("annual_plan") is not None:  # in the year's plan: the stage is the year's nature
+            if nature is None:
                 from projledger.lifecycle import default_nature
 
                 record["stage"] = default_nature(_as_project(record), self.year)
-            started = row.actual_start is not None and row.actual_start.year < self.year
+            actual = row.get("actual_start")
+            started = actual is not None and actual.year < self.year
             if record["stage"] == "续建" and not started:
                 self._warn(row, f"按续建列入{self.year}年度计划，但没有{self.year}年以前的实际开工时间，请补填")
         self.created.add(record["id"])
@@ -297,7 +317,7 @@ class _FileWrite:
         return record  # read with .get: the columns the row did not give are NULL / defaults
 
     def _update(self, row, project: dict) -> bool:
-        columns = row_columns(row, project)
+        columns = row_columns(row, project, self.owner.project_columns)
         diff = {c: v for c, v in columns.items() if project.get(c) != v}
         if not diff:
             return False
@@ -308,46 +328,57 @@ class _FileWrite:
         return True
 
     # -- annual plan, progress -----------------------------------------------------------
+    def _plan_values(self, row, project: dict, existing: dict | None) -> dict:
+        values: dict = {"investment": _cents(row.get("annual_plan"))}
+        available = self.owner.columns["annual_plans"]
+        for field, column in PLAN_FIELDS.items():
+            value = row.get(field)
+            if column not in available or value is None:
+                continue
+            values[column] = value.isoformat() if isinstance(value, dt.date) else value
+            if field == "planned_start":
+                values["planned_start_precision"] = row.get("planned_start_precision") or "day"
+        if "nature" not in values and existing is None:
+            values["nature"] = project["stage"] if project["stage"] in NATURES else None
+        if "planned_start" not in values and existing is None and project.get("planned_start"):
+            values["planned_start"] = project["planned_start"]
+            values["planned_start_precision"] = project.get("planned_start_precision") or "day"
+        return values
+
     def _plan(self, row, project: dict) -> bool:
-        if row.annual_plan is None:
+        if row.get("annual_plan") is None:
             return False
         pid = project["id"]
         existing = self.known.plans.get(pid)
         if existing is None and pid not in self.created:
-            return self._adopt(row, project)
-        values: dict = {"investment": _cents(row.annual_plan)}
-        if row.nature is not None:
-            values["nature"] = row.nature
-        elif existing is None:
-            values["nature"] = project["stage"] if project["stage"] in NATURES else None
-        if row.planned_start is not None:
-            values["planned_start"] = row.planned_start.isoformat()
-            values["planned_start_precision"] = row.planned_start_precision
-        elif existing is None and project.get("planned_start"):
-            values["planned_start"] = project["planned_start"]
-            values["planned_start_precision"] = project.get("planned_start_precision") or "day"
+            self._adopt(row, project)
+            existing = self.known.plans[pid]
+            extra = {k: v for k, v in self._plan_values(row, project, existing).items()
+                     if k not in ("investment", "nature")}
+            if extra:
+                self._changed("annual_plans", {"project_id": pid, "year": self.year}, existing, extra, pid)
+            return True
+        values = self._plan_values(row, project, existing)
         if existing is None:
             self.new["annual_plans"].append({"project_id": pid, "year": self.year, **values})
             self.known.plans[pid] = dict(values)
             return True
         return self._changed("annual_plans", {"project_id": pid, "year": self.year}, existing, values, pid)
 
-    def _adopt(self, row, project: dict) -> bool:
+    def _adopt(self, row, project: dict) -> None:
         """A ledger project enters the year's plan the way ``plan set`` does it: through
         :meth:`projledger.lifecycle.Lifecycle.adopt` (out of the reserve, stage = the year's
         nature, the transition logged); checked beforehand by ``_check_adoptions``."""
         lifecycle = self.owner.lifecycle
         on = self.parsed.report_date or dt.date.today()
-        lifecycle.adopt(self.writer, _as_project(project), self.year, investment=row.annual_plan,
-                        nature=row.nature, on=on)
+        lifecycle.adopt(self.writer, _as_project(project), self.year, investment=row.get("annual_plan"),
+                        nature=row.get("nature"), on=on)
         pid = project["id"]
         project["stage"] = self.db.execute("SELECT stage FROM projects WHERE id = ?", [pid]).fetchone()[0]
-        investment, nature, planned, precision = self.db.execute(
-            "SELECT investment, nature, planned_start, planned_start_precision FROM annual_plans"
-            " WHERE project_id = ? AND year = ?", [pid, self.year]).fetchone()
-        self.known.plans[pid] = {"investment": investment, "nature": nature, "planned_start": planned,
-                                 "planned_start_precision": precision}
-        return True
+        plan_columns = self.owner.plan_columns()
+        found = self.db.execute(f"SELECT {', '.join(plan_columns)} FROM annual_plans"
+                                " WHERE project_id = ? AND year = ?", [pid, self.year]).fetchone()
+        self.known.plans[pid] = dict(zip(plan_columns, found))
 
     def _changed(self, table: str, key: dict, existing: dict, values: dict, pid: int) -> bool:
         diff = {k: v for k, v in values.items() if existing.get(k) != v}
@@ -358,7 +389,7 @@ class _FileWrite:
         return True
 
     def _progress(self, row, project: dict) -> bool:
-        ytd, month = row.ytd_completed, row.month_completed
+        ytd, month = row.get("ytd_completed"), row.get("month_completed")
         if ytd is None and month is None:
             return False
         pid = project["id"]
@@ -366,13 +397,16 @@ class _FileWrite:
         earlier = max((p for p in records if p < self.period), default=None)
         previous = from_db(records[earlier]["ytd_completed"]) if earlier else None
         if ytd is None:
-            ytd = (previous or Decimal(0)) + month
-            if previous is None and int(self.period[5:]) > 1:
+            ytd = year_to_date(previous, month)
+            if previous is None and self.period_value.month > 1:
                 self._warn(row, f"只有当月完成投资，台账中没有该项目{self.year}年此前的进度，累计完成暂按当月数{month}万元记")
-        elif previous is not None:
-            self._check_ytd(row, ytd, month, earlier, previous)
+        else:
+            problem = ytd_problem(self.period_value, ytd, month, Period.from_db(earlier) if earlier else None,
+                                  previous)
+            if problem:
+                self._warn(row, problem)
         values = {"year": self.year, "ytd_completed": _cents(ytd), "month_completed": _cents(month),
-                  "status": row.progress, "reported_on": self.reported, "source": self.parsed.path.name}
+                  "status": row.get("progress"), "reported_on": self.reported, "source": self.parsed.path.name}
         existing = records.get(self.period)
         if existing is None:
             self.new["progress"].append({"project_id": pid, "period": self.period, **values})
@@ -380,31 +414,24 @@ class _FileWrite:
             return True
         return self._changed("progress", {"project_id": pid, "period": self.period}, existing, values, pid)
 
-    def _check_ytd(self, row, ytd: Decimal, month: Decimal | None, earlier: str, previous: Decimal) -> None:
-        if ytd < previous:
-            self._warn(row, f"累计完成投资{ytd}万元少于台账中{earlier}的累计{previous}万元")
-            return
-        last_month = f"{self.year:04d}-{int(self.period[5:]) - 1:02d}"
-        if month is not None and earlier == last_month and abs(previous + month - ytd) > Decimal("0.01"):
-            self._warn(row, f"累计完成投资{ytd}万元 ≠ 上月累计{previous}万元 + 当月{month}万元")
-
     def _warn(self, row, text: str) -> None:
         self.result.warnings.append(f"第{row.row}行（{row.name}）：{text}")
 
     # -- problems --------------------------------------------------------------------------
     def _problems(self, row, project: dict) -> int:
-        if not row.problems:
+        problems = row.get("problems")
+        if not problems:
             return 0
         pid = project["id"]
         keys = self.known.problem_keys.setdefault(pid, set())
         added = 0
-        for raw in row.problems:
+        for raw in problems:
             text = raw.strip()
             key = squash(text)
             if not key or key in keys:
                 continue
             keys.add(key)
-            lead = row.department_id or project.get("department_id")
+            lead = row.get("department") or project.get("department_id")
             base = self._problem_base or self._prepare_base(project, text, lead)
             self.new["problems"].append({**base, "id": self._next_id("problems"), "project_id": pid,
                                          "text": text, "text_key": key, "lead_unit_id": lead})
@@ -426,22 +453,33 @@ class _FileWrite:
         return self._problem_base
 
 
-def row_columns(row, project: dict | None) -> dict:
-    """The project columns a sheet row gives (what it leaves blank is not touched)."""
+def row_columns(row, project: dict | None, available: tuple[str, ...] = BASE_COLUMNS) -> dict:
+    """The project columns a sheet row gives (what it leaves blank is not touched).
+
+    Driven by :data:`projledger.sheets.columns.PROJECT_TARGETS`: money in 0.01 万元, dates as
+    ISO text with their precision; a column the ledger does not have yet is left out.
+    """
     columns = {"name": row.name, "township_id": row.township_id}
-    optional = {"code": row.code, "department_id": row.department_id, "owner": row.owner,
-                "nature": row.nature, "industry": row.industry, "leader": row.leader, "note": row.note}
-    columns.update({k: v for k, v in optional.items() if v is not None})
-    if row.total_investment is not None:
-        columns["total_investment"] = _cents(row.total_investment)
-    if row.planned_start is not None:
-        columns["planned_start"] = row.planned_start.isoformat()
-        columns["planned_start_precision"] = row.planned_start_precision
-    # 已开工 only estimates a start: it never replaces a start already known (estimated or not),
-    # so September's estimate is not pushed to October's last day by the next sheet.
-    if row.actual_start is not None and not (row.actual_start_estimated and project and project.get("actual_start")):
-        columns["actual_start"] = row.actual_start.isoformat()
-        columns["actual_start_estimated"] = int(row.actual_start_estimated)
+    for field, column in PROJECT_TARGETS.items():
+        value = row.get(field)
+        if value is None or column not in available:
+            continue
+        kind = BY_FIELD[field].kind
+        if kind == "money":
+            columns[column] = _cents(value)
+        elif kind in ("date", "started"):
+            # 已开工 only estimates a start: it never replaces a start already known (estimated or
+            # not), so September's estimate is not pushed to October's last day by the next sheet.
+            estimated = bool(row.get(f"{field}_estimated"))
+            if estimated and project and project.get(column):
+                continue
+            columns[column] = value.isoformat()
+            if kind == "date":
+                columns[f"{column}_precision"] = row.get(f"{field}_precision") or "day"
+            else:
+                columns[f"{column}_estimated"] = int(estimated)
+        else:
+            columns[column] = value
     return columns
 
 

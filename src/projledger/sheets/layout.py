@@ -2,60 +2,70 @@
 
 Township sheets put a title, a fill-in row (``填报单位：… 填报日期：…``) and a unit row
 (``单位：万元``) above a header of one to three rows, then data rows interleaved with section
-rows (``一、新开工项目（2个）``), totals and footers.  This module finds all of that from the
-first rows of a :class:`~projledger.sheets.readers.Sheet`; it never parses cell values
-(that is :mod:`projledger.sheets.values`).
+rows (``一、新开工项目（2个）``), totals and footers.  This module finds the header and what
+lies above it from the first rows of a :class:`~projledger.sheets.readers.Sheet`; it never
+parses cell values (:mod:`.values`) and never classifies body rows (:mod:`.rows`).
 
 Header detection scores every *block* of one to three consecutive rows starting in the
 first :data:`HEADER_SCAN_ROWS` rows.  Within a block each column gets a label path (a
 merged parent cell is spread over the columns it spans — from the reader's merged ranges,
 else over empty cells whose lower row is labelled), and its lowest label is matched
-against the synonyms; if that fails, parent+label and label+parent are tried
-(``2026年`` over ``计划``, ``开工时间`` over ``实际``).  The block matching the most fields
-wins — it must contain the name column and one more field; ties go to the shorter block.
+against the synonyms (:mod:`.synonyms`); if that fails, parent+label and label+parent are
+tried (``2026年`` over ``计划``, ``开工时间`` over ``实际``).  A bare month label (``1月`` …
+``10月``, flat or under a parent such as ``2026年逐月完成投资``) is a monthly column
+``month:N``.  The block matching the most fields wins — it must contain the name column and
+one more field; ties go to the shorter block.
 
-Synonyms are data (``data/header_synonyms.json``, format ``projledger-header-synonyms/1``):
-plain entries are compared after :func:`normalize_header`; entries starting with ``re:`` are
-regular expressions (``re:^\\d{4}年计划投资$``).  :func:`load_synonyms` merges a user's file.
+Every mapped column is kept, also a second one for the same field: which of two columns
+wins (the one naming the period, a visible one over a hidden one) needs the period, so the
+township reader decides (:func:`resolve_columns`).
 """
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from pathlib import Path
 
 from projledger.errors import DataError
 from projledger.sheets.readers import Sheet
+from projledger.sheets.synonyms import BRACKETS, Matcher, matcher_for, normalize_header, unit_anywhere
 from projledger.text import nfkc, squash
 
 __all__ = [
-    "Column", "Layout", "FIELDS", "HEADER_SCAN_ROWS", "SYNONYMS_FORMAT", "load_synonyms", "normalize_header",
-    "find_layout", "pick_data_sheet", "classify_row", "detect_period", "detect_township", "detect_fill_date",
+    "Column", "Layout", "HEADER_SCAN_ROWS", "find_layout", "pick_data_sheets", "detect_period", "detect_township",
+    "detect_fill_date", "column_letter", "display", "is_numbering_row", "FILL_KEY", "UNIT_ROW",
 ]  # fmt: skip
 
-FIELDS = (
-    "code", "name", "owner", "nature", "total_investment", "annual_plan", "ytd_completed",
-    "month_completed", "progress", "planned_start", "actual_start", "problems", "leader",
-    "department", "township", "industry", "note",
-)  # fmt: skip
-IGNORED_FIELDS = ("seq",)
 HEADER_SCAN_ROWS = 15
 MAX_HEADER_HEIGHT = 3
-SYNONYMS_FORMAT = "projledger-header-synonyms/1"
-_REGEX_PREFIX = "re:"
+
+
+def column_letter(index: int) -> str:
+    """0 → A, 26 → AA: the column letter Excel shows."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
 
 
 @dataclass
 class Column:
     """One mapped column: its field, the header as shown, its index and its money unit."""
 
-    field: str
+    field: str  # a field of columns.COLUMNS, or "month:N" for a monthly column
     header: str  # displayed text, parents joined: "投资情况（万元）/总投资"
     index: int
     unit: str | None = None  # "万元" | "亿元" | "元" from this header or a parent; else None
+    month: int | None = None  # the month the header names (1-10月完成 → 10, 9月完成 → 9)
+    hidden: bool = False
+    units_named: tuple[str, ...] = ()  # every unit the header path names (two: undecidable)
+
+    @property
+    def letter(self) -> str:
+        return column_letter(self.index)
 
 
 @dataclass
@@ -64,135 +74,25 @@ class Layout:
 
     sheet: Sheet
     header_rows: list[int]
-    columns: list[Column]
+    columns: list[Column]  # every mapped column, duplicates of a field included
     unknown_headers: list[str]
     data_start: int
     money_unit: str = "万元"
+    money_units_named: tuple[str, ...] = ()  # units named above the header (two: undecidable)
     township: str | None = None
     period: tuple[int, int] | None = None
     fill_date: date | None = None
     title: str | None = None
     seq_index: int | None = None  # the 序号 column (recognised, not imported)
-    duplicate_headers: list[str] = field(default_factory=list)  # second column of a field: ignored
     fill_text: str | None = None  # the joined fill-in row(s) above the header
+    above: list[tuple[int, str, str]] = field(default_factory=list)  # (index, class, text) above the header
+    unknown_columns: list[tuple[int, str]] = field(default_factory=list)  # (index, header) not mapped
 
     def column(self, field_name: str) -> Column | None:
-        """The mapped column for a field, if the sheet has one."""
+        """The first mapped column for a field, if the sheet has one."""
         for column in self.columns:
             if column.field == field_name:
                 return column
-        return None
-
-
-# ---------------------------------------------------------------- synonyms
-
-
-def _builtin_synonyms_path() -> Path:
-    from projledger.resources import data_path
-
-    return Path(str(data_path("header_synonyms.json")))
-
-
-def _read_synonym_file(path: Path) -> dict[str, list[str]]:
-    try:
-        data = json.loads(Path(path).read_text(encoding="utf-8-sig"))
-    except FileNotFoundError:
-        raise DataError(f"找不到表头同义词文件“{path}”") from None
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise DataError(f"表头同义词文件“{Path(path).name}”不是有效的JSON（{exc}）") from None
-    fields = data.get("fields", data) if isinstance(data, dict) else None
-    if not isinstance(fields, dict):
-        raise DataError(f"表头同义词文件“{Path(path).name}”格式错误：应为 {{\"fields\": {{字段: [表头, …]}}}}")
-    out: dict[str, list[str]] = {}
-    for name, entries in fields.items():
-        if name in ("format", "description", "rules"):
-            continue
-        if name not in FIELDS and name not in IGNORED_FIELDS:
-            raise DataError(f"表头同义词文件“{Path(path).name}”中的字段“{name}”未知；可用字段：{'、'.join(FIELDS)}")
-        if isinstance(entries, str):
-            entries = [entries]
-        if not isinstance(entries, list) or not all(isinstance(e, str) for e in entries):
-            raise DataError(f"表头同义词文件“{Path(path).name}”中字段“{name}”的值应为文字列表")
-        for entry in entries:
-            if entry.startswith(_REGEX_PREFIX):
-                try:
-                    re.compile(entry[len(_REGEX_PREFIX) :])
-                except re.error as exc:
-                    raise DataError(f"表头同义词文件“{Path(path).name}”中的正则“{entry}”有误（{exc}）") from None
-        out[name] = list(entries)
-    return out
-
-
-def load_synonyms(extra_path: Path | None = None) -> dict[str, list[str]]:
-    """Field -> header synonyms: the built-in file, merged with a user's file if given.
-
-    The user's entries come first in each list and in the field order; a plain entry the
-    user gives is removed from every other field, so a user file can re-map a header.
-    """
-    builtin = _read_synonym_file(_builtin_synonyms_path())
-    if extra_path is None:
-        return builtin
-    extra = _read_synonym_file(Path(extra_path))
-    claimed = {normalize_header(e)[0]: f for f, entries in extra.items() for e in entries if not e.startswith(_REGEX_PREFIX)}
-    merged: dict[str, list[str]] = {}
-    for name in list(extra) + [f for f in builtin if f not in extra]:
-        kept = [e for e in builtin.get(name, []) if claimed.get(normalize_header(e)[0], name) == name]
-        merged[name] = list(dict.fromkeys(extra.get(name, []) + kept))
-    return merged
-
-
-_BRACKETS = str.maketrans({"【": "(", "】": ")", "〔": "(", "〕": ")", "[": "(", "]": ")", "{": "(", "}": ")"})
-_UNIT_SUFFIX = re.compile(r"(?:\((?:单位[:]?)?(亿元|万元|元)\)|/(亿元|万元|元))$")
-_UNIT_ANY = re.compile(r"(?:\((?:金额)?(?:单位[:]?)?(亿元|万元|元)\)|单位[:]?(亿元|万元|元))")
-_TRAILING_NOTE = re.compile(r"\([^()]*\)$")
-
-
-def normalize_header(text: object) -> tuple[str, str | None]:
-    """(matching key, unit) of a header: NFKC, no whitespace, () brackets, unit suffix cut."""
-    key = squash(_text(text)).translate(_BRACKETS).strip("*★☆※")
-    if key.startswith("(") and key.endswith(")") and key.count("(") == 1:
-        key = key[1:-1]  # 【备注】
-    match = _UNIT_SUFFIX.search(key)
-    if match is None:
-        return key, None
-    return key[: match.start()], match.group(1) or match.group(2)
-
-
-def _unit_anywhere(text: str) -> str | None:
-    match = _UNIT_ANY.search(squash(text).translate(_BRACKETS))
-    return (match.group(1) or match.group(2)) if match else None
-
-
-class _Matcher:
-    """Header key -> field, exact entries first, then patterns, then without a trailing (note)."""
-
-    def __init__(self, synonyms: dict[str, list[str]]):
-        self.exact: dict[str, str] = {}
-        self.patterns: list[tuple[re.Pattern, str]] = []
-        for name, entries in synonyms.items():
-            for entry in entries:
-                if entry.startswith(_REGEX_PREFIX):
-                    self.patterns.append((re.compile(entry[len(_REGEX_PREFIX) :]), name))
-                else:
-                    self.exact.setdefault(normalize_header(entry)[0], name)
-        self.cache: dict[str, str | None] = {}
-
-    def match(self, key: str) -> str | None:
-        if key not in self.cache:
-            found = self._lookup(key)
-            if found is None and _TRAILING_NOTE.search(key):
-                found = self._lookup(_TRAILING_NOTE.sub("", key))
-            self.cache[key] = found
-        return self.cache[key]
-
-    def _lookup(self, key: str) -> str | None:
-        if not key:
-            return None
-        if key in self.exact:
-            return self.exact[key]
-        for pattern, name in self.patterns:
-            if pattern.fullmatch(key):
-                return name
         return None
 
 
@@ -215,7 +115,7 @@ _BREAK_CJK = re.compile(rf"(?<=[{_CJK}])\s*[\r\n]+\s*(?=[{_CJK}])")
 _BREAK = re.compile(r"\s*[\r\n]+\s*")
 
 
-def _display(value: object) -> str:
+def display(value: object) -> str:
     """Header text as shown, line breaks removed (between CJK) or made spaces."""
     return _BREAK.sub(" ", _BREAK_CJK.sub("", _text(value))).strip()
 
@@ -225,8 +125,7 @@ class _Candidate:
     start: int
     height: int
     columns: list[Column]
-    unknown: list[str]
-    duplicates: list[str]
+    unknown: list[tuple[int, str]]
     seq_index: int | None
 
     @property
@@ -243,7 +142,7 @@ def _label_grid(sheet: Sheet, top: int) -> tuple[list[list[str]], set[tuple[int,
     """
     rows = sheet.rows[:top]
     width = max((len(r) for r in rows), default=0)
-    grid = [[_display(v) for v in row] + [""] * (width - len(row)) for row in rows]
+    grid = [[display(v) for v in row] + [""] * (width - len(row)) for row in rows]
     covered: set[tuple[int, int]] = set()
     for r0, c0, r1, c1 in sheet.merged:
         if r0 >= len(grid):
@@ -283,8 +182,26 @@ def _block_paths(grid: list[list[str]], covered, start: int, height: int) -> lis
     return paths
 
 
-def _match_path(path: list[str], matcher: _Matcher) -> tuple[str | None, str | None]:
-    """(field, unit) of a column's label path: the label, then parent+label, label+parent."""
+_MONTH_LEAF = re.compile(r"^(\d{1,2})月份?$")
+_YTD_MONTH = re.compile(r"(?:1[-—–~至到]|截[至止](?:\d{4}年)?)(\d{1,2})月")
+_ONE_MONTH = re.compile(r"(?<![\d\-—–~至到])(\d{1,2})月")
+
+
+def _month_named(field_name: str, key: str) -> int | None:
+    """The month a year-to-date or monthly header names (``1-10月完成`` → 10)."""
+    if field_name == "ytd_completed":
+        match = _YTD_MONTH.search(key)
+    elif field_name == "month_completed":
+        match = _ONE_MONTH.search(key)
+    else:
+        return None
+    month = int(match.group(1)) if match else None
+    return month if month is not None and 1 <= month <= 12 else None
+
+
+def _match_path(path: list[str], matcher: Matcher) -> tuple[str | None, str | None, int | None, tuple[str, ...]]:
+    """(field, unit, month, units named) of a column's label path: the label, then
+    parent+label, label+parent; a bare ``N月`` leaf is the monthly column ``month:N``."""
     keys = [normalize_header(label) for label in path]
     leaf, unit = keys[-1]
     found = matcher.match(leaf)
@@ -292,42 +209,47 @@ def _match_path(path: list[str], matcher: _Matcher) -> tuple[str | None, str | N
         if found is not None:
             break
         found = matcher.match(parent + leaf) or matcher.match(leaf + parent)
+    month = None
+    bare = _MONTH_LEAF.match(leaf)
+    if found is None and bare and 1 <= int(bare.group(1)) <= 12:
+        month = int(bare.group(1))
+        found = f"month:{month}"
+    elif found is not None:
+        month = _month_named(found, "".join(k for k, _ in keys))
+    named = tuple(dict.fromkeys(u for u in [unit, *(unit_anywhere(p) for p in path)] if u))
     if unit is None:
-        unit = next((u for u in (_unit_anywhere(p) for p in reversed(path[:-1])) if u), None)
-    return found, unit
+        unit = next((u for u in (unit_anywhere(p) for p in reversed(path[:-1])) if u), None)
+    return found, unit, month, named
 
 
-def _candidate(grid, covered, start: int, height: int, matcher: _Matcher) -> _Candidate:
+def _candidate(grid, covered, start: int, height: int, matcher: Matcher, hidden: set[int]) -> _Candidate:
     columns: list[Column] = []
-    unknown: list[str] = []
-    duplicates: list[str] = []
-    seen: set[str] = set()
+    unknown: list[tuple[int, str]] = []
     seq_index = None
     for index, path in enumerate(_block_paths(grid, covered, start, height)):
         if not path:
             continue
-        found, unit = _match_path(path, matcher)
+        found, unit, month, named = _match_path(path, matcher)
         header = "/".join(path)
         if found is None:
-            unknown.append(header)
+            unknown.append((index, header))
         elif found == "seq":
             seq_index = index if seq_index is None else seq_index
-        elif found in seen:
-            duplicates.append(header)
         else:
-            seen.add(found)
-            columns.append(Column(field=found, header=header, index=index, unit=unit))
-    return _Candidate(start, height, columns, list(dict.fromkeys(unknown)), duplicates, seq_index)
+            columns.append(Column(field=found, header=header, index=index, unit=unit, month=month,
+                                  hidden=index in hidden, units_named=named))
+    return _Candidate(start, height, columns, unknown, seq_index)
 
 
-def _best_header(sheet: Sheet, matcher: _Matcher) -> _Candidate | None:
+def _best_header(sheet: Sheet, matcher: Matcher) -> _Candidate | None:
     grid, covered = _label_grid(sheet, HEADER_SCAN_ROWS)
+    hidden = set(getattr(sheet, "hidden_cols", ()) or ())
     best: _Candidate | None = None
     for start in range(len(grid)):
         if not any(grid[start]):
             continue
         for height in range(1, min(MAX_HEADER_HEIGHT, len(grid) - start) + 1):
-            candidate = _candidate(grid, covered, start, height, matcher)
+            candidate = _candidate(grid, covered, start, height, matcher, hidden)
             fields = candidate.fields
             if "name" not in fields or len(fields) < 2:
                 continue
@@ -340,14 +262,14 @@ def _best_header(sheet: Sheet, matcher: _Matcher) -> _Candidate | None:
         width = max((i for i, label in enumerate(grid[best.start]) if label), default=0) + 1
         if not _parent_row_above(sheet, best, width):
             break
-        wider = _candidate(grid, covered, best.start - 1, best.height + 1, matcher)
+        wider = _candidate(grid, covered, best.start - 1, best.height + 1, matcher, hidden)
         if len(wider.fields) < len(best.fields):
             break
         best = wider
     return best
 
 
-def _is_numbering_row(row: list[object]) -> bool:
+def is_numbering_row(row: list[object]) -> bool:
     """A 栏次 row under the header: 1, 2, 3 … (or 甲, 乙 …) and nothing else."""
     values = [v for v in row if v is not None and _text(v).strip()]
     if len(values) < 3:
@@ -365,8 +287,8 @@ def _is_numbering_row(row: list[object]) -> bool:
 
 # ---------------------------------------------------------------- above the header
 
-_FILL_KEY = re.compile(r"(?:填报|报送|填表|上报|申报|报表)(?:单位|日期|时间)|填报人")
-_UNIT_ROW = re.compile(r"单位[:]?(亿元|万元|元)(?![a-zA-Z\u4e00-\u9fff])|^\(?(亿元|万元)\)?$")
+FILL_KEY = re.compile(r"(?:填报|报送|填表|上报|申报|报表)(?:单位|日期|时间)|填报人")
+UNIT_ROW = re.compile(r"单位[:]?(亿元|万元|元)(?![a-zA-Z\u4e00-\u9fff])|^\(?(亿元|万元)\)?$")
 _FILL_UNIT = re.compile(
     r"(?:填报|报送|填表|上报|申报|报表)单位\s*[:：]\s*(.*?)"
     r"(?=\s{2,}|\s*(?:(?:填报|报送|填表|上报|申报|报表)?(?:日期|时间)|填报人|联系人|联系电话|单位\s*[:：])|$)"
@@ -426,18 +348,24 @@ _PERIOD_PATTERNS = (
 )
 
 
-def detect_period(texts: list[str], fill_date: date | None) -> tuple[int, int] | None:
-    """(year, month) a sheet reports on; ``texts[0]`` is the title, then sub-titles/headers.
+def detect_period(texts: list[str], fill_date: date | None, headers: list[str] = ()) -> tuple[int, int] | None:
+    """(year, month) a sheet reports on; ``texts[0]`` is the title, then sub-titles.
 
     The month comes from the first text that names one (``2026年10月``, ``1-10月``,
-    ``截至10月底``, ``10月份``); 填报日期/报送时间 segments are removed first, since the fill-in
-    date is not the period.  The year: from that same match, else the title's ``YYYY年``, else
-    the fill-in date (the year before when the month is later than the fill-in month), else
-    any other text's year.
+    ``截至10月底``, ``10月份``), else from the visible ``headers`` — the latest month they name
+    (``1-9月完成`` beside ``1-10月完成`` is last month's column); 填报日期/报送时间 segments are
+    removed first, since the fill-in date is not the period.  The year: from that same
+    match, else the title's ``YYYY年``, else the fill-in date (the year before when the month
+    is later than the fill-in month), else any other text's year.
     """
     cleaned = [_DATE_SEGMENT.sub(" ", nfkc(t)) if t else "" for t in texts]
     found = next((m for text in cleaned for pattern in _PERIOD_PATTERNS for m in pattern.finditer(text)
                   if 1 <= int(m.group(2)) <= 12), None)  # fmt: skip
+    if found is None:
+        named = [m for text in headers for pattern in _PERIOD_PATTERNS for m in pattern.finditer(nfkc(text))
+                 if 1 <= int(m.group(2)) <= 12]  # fmt: skip
+        found = max(named, key=lambda m: int(m.group(2)), default=None)
+        cleaned = cleaned + [nfkc(t) for t in headers]
     if found is None:
         return None
     month, year = int(found.group(2)), int(found.group(1)) if found.group(1) else None
@@ -450,28 +378,35 @@ def detect_period(texts: list[str], fill_date: date | None) -> tuple[int, int] |
     return (year, month) if year is not None else None
 
 
-def _above_header(rows: list[list[object]]) -> tuple[str | None, str | None, str | None, list[str]]:
-    """(title, fill-in text, money unit, other texts) from the rows above the header."""
-    title = fill = unit = None
-    others: list[str] = []
-    for row in rows:
-        texts = [_display(v) if not isinstance(v, (date, datetime)) else v.isoformat()[:10] for v in row]
-        texts = [t for t in texts if t]
+def _row_texts(row: list[object]) -> list[str]:
+    texts = [display(v) if not isinstance(v, (date, datetime)) else v.isoformat()[:10] for v in row]
+    return [t for t in texts if t]
+
+
+def _above_header(rows: list[list[object]]) -> dict:
+    """Title, fill-in text, money units and each row's class, from the rows above the header."""
+    found: dict = {"title": None, "fill": None, "units": [], "others": [], "rows": []}
+    for index, row in enumerate(rows):
+        texts = _row_texts(row)
         if not texts:
             continue
         line = "  ".join(dict.fromkeys(texts))
-        for text in texts:
-            match = _UNIT_ROW.search(squash(text).translate(_BRACKETS))
-            if match and unit is None:
-                unit = match.group(1) or match.group(2)
-        if _FILL_KEY.search(line):
-            fill = line if fill is None else f"{fill}  {line}"
+        units = [m.group(1) or m.group(2) for t in texts if (m := UNIT_ROW.search(squash(t).translate(BRACKETS)))]
+        found["units"].extend(units)
+        if FILL_KEY.search(line):
+            found["fill"] = line if found["fill"] is None else f"{found['fill']}  {line}"
+            found["rows"].append((index, "fill_in", line))
             continue
-        if title is None and re.search(rf"[{_CJK}]", texts[0]) and not _UNIT_ROW.search(squash(texts[0])):
-            title = texts[0]
+        if units and len(squash(line)) <= 20:
+            found["rows"].append((index, "unit", line))
+            continue
+        if found["title"] is None and re.search(rf"[{_CJK}]", texts[0]) and not UNIT_ROW.search(squash(texts[0])):
+            found["title"] = texts[0]
         else:
-            others.append(line)
-    return title, fill, unit, others
+            found["others"].append(line)
+        found["rows"].append((index, "title", line))
+    found["units"] = list(dict.fromkeys(found["units"]))
+    return found
 
 
 # ---------------------------------------------------------------- public entry points
@@ -479,44 +414,44 @@ def _above_header(rows: list[list[object]]) -> tuple[str | None, str | None, str
 
 def find_layout(sheet: Sheet, synonyms: dict[str, list[str]]) -> Layout | None:
     """The layout of a sheet, or None when no header row is recognisable (e.g. 填表说明)."""
-    matcher = _Matcher(synonyms)
-    best = _best_header(sheet, matcher)
+    best = _best_header(sheet, matcher_for(synonyms))
     if best is None:
         return None
     header_rows = list(range(best.start, best.start + best.height))
     data_start = header_rows[-1] + 1
-    while data_start < len(sheet.rows) and (
-        not any(v is not None and _text(v).strip() for v in sheet.rows[data_start])
-        or _is_numbering_row(sheet.rows[data_start])
-    ):
-        data_start += 1
-    title, fill, unit, others = _above_header(sheet.rows[: best.start])
-    fill_date = detect_fill_date(fill)
-    headers = [c.header for c in best.columns] + best.unknown
+    above = _above_header(sheet.rows[: best.start])
+    fill_date = detect_fill_date(above["fill"])
+    headers = [c.header for c in best.columns if not c.hidden]
+    headers += [h for i, h in best.unknown if i not in set(getattr(sheet, "hidden_cols", ()) or ())]
     return Layout(
         sheet=sheet,
         header_rows=header_rows,
         columns=best.columns,
-        unknown_headers=best.unknown,
+        unknown_headers=list(dict.fromkeys(h for _, h in best.unknown)),
+        unknown_columns=best.unknown,
         data_start=data_start,
-        money_unit=unit or "万元",
-        township=detect_township(title, fill),
-        period=detect_period([title or ""] + others + headers, fill_date),
+        money_unit=above["units"][0] if above["units"] else "万元",
+        money_units_named=tuple(above["units"]),
+        township=detect_township(above["title"], above["fill"]),
+        period=detect_period([above["title"] or ""] + above["others"], fill_date, headers),
         fill_date=fill_date,
-        title=title,
+        title=above["title"],
         seq_index=best.seq_index,
-        duplicate_headers=best.duplicates,
-        fill_text=fill,
+        fill_text=above["fill"],
+        above=above["rows"],
     )
 
 
-def pick_data_sheet(sheets: list[Sheet], synonyms: dict[str, list[str]], file_name: str | None = None) -> Layout:
-    """The layout of the first sheet that has one (visible sheets first); DataError if none."""
+def pick_data_sheets(sheets: list[Sheet], synonyms: dict[str, list[str]],
+                     file_name: str | None = None) -> list[tuple[Sheet, Layout | None]]:
+    """Every sheet with its layout (None: no project header); DataError if no sheet has one.
+
+    Visible sheets come first, in workbook order, then hidden ones.
+    """
     ordered = [s for s in sheets if not s.hidden] + [s for s in sheets if s.hidden]
-    for sheet in ordered:
-        layout = find_layout(sheet, synonyms)
-        if layout is not None:
-            return layout
+    found = [(sheet, find_layout(sheet, synonyms)) for sheet in ordered]
+    if any(layout is not None for _, layout in found):
+        return found
     name = file_name or next((s.source for s in sheets if s.source), "")
     names = "".join(f"“{s.name}”" for s in sheets) or "（无工作表）"
     where = f"文件“{name}”" if name else "文件"
@@ -524,70 +459,3 @@ def pick_data_sheet(sheets: list[Sheet], synonyms: dict[str, list[str]], file_na
         f"{where}中没有找到项目表：工作表{names}都没有包含“项目名称”等表头的行"
         "（表头须在前15行内，可用 header_synonyms 文件补充表头写法）"
     )
-
-
-# ---------------------------------------------------------------- row classification
-
-_SECTION = re.compile(r"^(?:[一二三四五六七八九十]+[、.,:．，：]|[(（][一二三四五六七八九十]+[)）]|第[一二三四五六七八九十]+(?:部分|类|批))")
-_BARE_SECTION = re.compile(r"^(?:新开工|续建|在建|前期|预备|谋划|储备|竣工)\S{0,4}项目")
-_NATURE_WORDS = (("新开工", "新开工"), ("续建", "续建"), ("在建", "续建"), ("前期", "前期"), ("预备", "前期"), ("谋划", "前期"), ("储备", "前期"))
-_TOTAL = re.compile(r"^(?:其中[:：]|.{0,15}?(?:合计|总计|小计|共计)(?:\(.*\))?$)")
-_FOOTER = re.compile(
-    r"^(?:填报人|填表人|联系人|联系电话|电话|审核人|审核|审批人|制表人|制表|负责人|单位负责人|分管领导|主要领导"
-    r"|备注[:：]|注[:：]|说明[:：]|填表说明)"
-)
-_NUMERAL_ONLY = re.compile(r"[一二三四五六七八九十]+|[(（][一二三四五六七八九十]+[)）]")
-_SPECIAL_START = set("一二三四五六七八九十(（第合总小共其填联电审制负单分主备注说新续在前预谋储竣")
-
-
-def _nature_of(text: str) -> str | None:
-    for word, nature in _NATURE_WORDS:
-        if word in text:
-            return nature
-    return None
-
-
-def classify_row(cells: list[object], layout: Layout) -> tuple[str, object]:
-    """("blank"|"section"|"total"|"footer"|"data", value) for one row of the data area.
-
-    A section's value is the nature it sets ("新开工"/"续建"/"前期"), or None when it names
-    none (``二、工业项目``): the rows below then get no nature from a section.  A row holding
-    nothing but a 序号 is blank.  Other kinds have value None.  Cheap on data rows: only
-    the first two text cells are looked at, and only if they start like a special row.
-    """
-    seq = layout.seq_index
-    texts: list[tuple[int, str]] = []
-    first = None
-    other = False
-    for index, value in enumerate(cells):
-        if value is None:
-            continue
-        if isinstance(value, str):
-            value = value.strip()
-            if not value:
-                continue
-            if len(texts) < 2:
-                texts.append((index, value))
-        if first is None:
-            first = index
-        # a 序号 alone makes a blank row, but text in that column (一、新开工项目) is content
-        other = other or index != seq or (isinstance(value, str) and not value.isdigit())
-        if other and len(texts) == 2:
-            break
-    if not other:
-        return "blank", None
-    for position, (index, text) in enumerate(texts):
-        if text[0] not in _SPECIAL_START:
-            continue
-        key = squash(text)
-        if _TOTAL.match(key):
-            return "total", None
-        if position or index != first:
-            continue
-        if _SECTION.match(key) or (_BARE_SECTION.match(key) and len(texts) == 1):
-            return "section", _nature_of(key)
-        if _NUMERAL_ONLY.fullmatch(key):  # 一 | 新开工项目（5个）
-            return "section", _nature_of(squash(texts[1][1])) if len(texts) == 2 else None
-        if _FOOTER.match(key):
-            return "footer", None
-    return "data", None

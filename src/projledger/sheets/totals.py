@@ -8,7 +8,8 @@ row, the column and both figures.  A section row carrying amounts
 Which rows a total sums is decided when the whole sheet has been read, because county sheets
 put totals both above and below the projects:
 
-* a section row: the project rows of its section;
+* a section row: the project rows of its section; a category row (``（一）工业项目``): the
+  project rows of that category;
 * ``小计``: the section's project rows since the previous 小计 of the section; if there are
   none (a 小计 placed right under the section row), the section's rows below it;
 * ``合计``/``总计``/``共计``: every project row above it; if there are none (the common
@@ -33,10 +34,11 @@ _TOLERANCE = Decimal("0.01")
 
 @dataclass
 class _Total:
-    kind: str  # "section" | "total"
+    kind: str  # "section" | "category" | "total"
     row: int
     label: str
     section: int
+    category: int
     position: int  # how many project rows were read before it
     stated: dict[str, Decimal]
 
@@ -52,24 +54,29 @@ class TotalsCheck:
     sheet_name: str
     headers: dict[str, str]  # money field -> column header
     amounts: list[tuple[int, dict]] = field(default_factory=list)  # (section, {field: amount}) per project row
+    categories: list[int] = field(default_factory=list)  # the category of each project row
     totals: list[_Total] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
-    def add_project(self, section: int, money: dict) -> None:
+    def add_project(self, section: int, money: dict, category: int = 0) -> None:
         self.amounts.append((section, money))
+        self.categories.append(category)
 
-    def add_total(self, kind: str, row: int, label: str, section: int, stated: dict, uncalculated: bool) -> None:
+    def add_total(self, kind: str, row: int, label: str, section: int, stated: dict, uncalculated: bool,
+                  category: int = 0) -> None:
         if kind == "total" and squash(label).startswith("其中"):
             return
         if uncalculated:
             self.notes.append(f"第{row}行“{label}”含未计算的公式，未核对合计数")
         if stated:
-            self.totals.append(_Total(kind, row, label, section, len(self.amounts), stated))
+            self.totals.append(_Total(kind, row, label, section, category, len(self.amounts), stated))
 
     def _rows_of(self, total: _Total) -> list[dict]:
         amounts = self.amounts
         if total.kind == "section":
             return [m for s, m in amounts if s == total.section]
+        if total.kind == "category":
+            return [m for (s, m), c in zip(amounts, self.categories) if (s, c) == (total.section, total.category)]
         if total.subtotal:
             previous = max((t.position for t in self.totals
                             if t.subtotal and t.section == total.section and t.position < total.position), default=0)

@@ -1,0 +1,125 @@
+"""Which column a field is read from, once the period is known (SPEC §4b).
+
+A sheet may hold two columns for one field (``1-9月完成投资`` beside ``1-10月完成投资``,
+one of them hidden).  The rule: a hidden column never wins over a visible one; among the
+rest, the one whose header names the period's month wins; if still more than one, it is an
+error naming both columns — never a guess.
+
+Monthly columns (``1月 … 10月``, or several ``N月完成投资``) become the series ``month:N``:
+with no year-to-date column the year-to-date is the sum of the months up to the period's
+month, and this month is the period's column.  A money column's unit must be decidable: a
+header (or the rows above the header) naming two units is an error.
+
+Pure: layouts in, chosen columns, notes, warnings and errors out.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from projledger.period import Period
+from projledger.sheets.columns import BY_FIELD, MONEY_FIELDS, label
+from projledger.sheets.layout import Column, Layout
+from projledger.sheets.records import RowError
+
+__all__ = ["ColumnChoice", "choose_columns"]
+
+
+@dataclass
+class ColumnChoice:
+    columns: list[Column] = field(default_factory=list)  # the columns read, one per field (months: one per month)
+    notes: dict[int, str] = field(default_factory=dict)  # column index -> why it was not read / how
+    warnings: list[str] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+    months: dict[int, Column] = field(default_factory=dict)  # month -> monthly column (up to the period)
+    derive_ytd: bool = False
+    derive_month: bool = False
+
+
+def _named(column: Column) -> str:
+    return f"{column.letter}列“{column.header}”"
+
+
+def _pick(group: list[Column], period: Period, choice: ColumnChoice, sheet: str) -> Column | None:
+    visible = [c for c in group if not c.hidden] or group
+    winners = visible if len(visible) == 1 else [c for c in visible if c.month == period.month]
+    if len(winners) != 1:
+        both = "与".join(_named(c) for c in visible[:2])
+        choice.errors.append(RowError(sheet, None, visible[0].header, None,
+                                      f"{both}都对应“{label(group[0].field)}”，无法确定读取哪一列："
+                                      "请删除或改名其中一列（表头写明期间，如“1-10月完成投资”）"))
+        return None
+    winner = winners[0]
+    for loser in group:
+        if loser is winner:
+            continue
+        why = "隐藏列" if loser.hidden and not winner.hidden else "期间不符"
+        choice.notes[loser.index] = f"与{_named(winner)}重复（{why}），未读取"
+        choice.warnings.append(f"工作表“{sheet}”{_named(loser)}与{_named(winner)}都对应“{label(winner.field)}”，"
+                               f"按{_named(winner)}读取（另一列{why}）")
+    return winner
+
+
+def _unit_errors(column: Column, layout: Layout, choice: ColumnChoice, sheet: str) -> None:
+    named = column.units_named if len(column.units_named) > 1 else ()
+    if not named and column.unit is None and len(layout.money_units_named) > 1:
+        named = layout.money_units_named
+    if named:
+        choice.errors.append(RowError(sheet, None, column.header, None,
+                                      f"无法确定{_named(column)}的金额单位（表中同时写有{'、'.join(named)}）："
+                                      "请在表头注明一个单位，如“总投资（万元）”"))
+
+
+def _monthly(by_field: dict[str, list[Column]], period: Period, choice: ColumnChoice, sheet: str) -> None:
+    """Gather ``month:N`` columns (and several single-month ``N月完成`` columns) into the series."""
+    singles = by_field.get("month_completed", [])
+    if len({c.month for c in singles}) > 1 and all(c.month for c in singles):
+        for column in singles:
+            column.field = f"month:{column.month}"
+        by_field.pop("month_completed")
+    for key in [k for k in by_field if k.startswith("month:")]:
+        month = int(key[6:])
+        column = _pick(by_field.pop(key), period, choice, sheet)
+        if column is None:
+            continue
+        if month > period.month:
+            choice.notes[column.index] = f"晚于报表期间{period}，未读取"
+            continue
+        choice.months[month] = column
+    if choice.months:
+        choice.derive_ytd = "ytd_completed" not in by_field
+        choice.derive_month = "month_completed" not in by_field and period.month in choice.months
+        for month, column in choice.months.items():
+            uses = []
+            if choice.derive_ytd:
+                uses.append(f"计入1-{period.month}月累计")
+            if choice.derive_month and month == period.month:
+                uses.append("作为当月完成")
+            choice.notes[column.index] = "，".join(uses) or "已有累计与当月列，未读取"
+            if uses:
+                choice.columns.append(column)
+
+
+def choose_columns(layout: Layout, period: Period) -> ColumnChoice:
+    """One column per field (see the module docstring)."""
+    choice = ColumnChoice()
+    sheet = layout.sheet.name
+    by_field: dict[str, list[Column]] = {}
+    for column in layout.columns:
+        by_field.setdefault(column.field, []).append(column)
+    _monthly(by_field, period, choice, sheet)
+    for name, group in by_field.items():
+        column = _pick(group, period, choice, sheet)
+        if column is None:
+            continue
+        if column.hidden:
+            choice.notes[column.index] = "隐藏列（唯一的一列，已读取）"
+        if name == "ytd_completed" and column.month and column.month != period.month:
+            choice.warnings.append(f"工作表“{sheet}”{_named(column)}的月份与报表期间{period}不符，按期间{period}记入")
+        choice.columns.append(column)
+    for column in choice.columns:
+        if column.field in MONEY_FIELDS or column.field.startswith("month:"):
+            _unit_errors(column, layout, choice, sheet)
+    choice.columns.sort(key=lambda c: c.index)
+    assert all(c.field in BY_FIELD or c.field.startswith("month:") for c in choice.columns)
+    return choice
