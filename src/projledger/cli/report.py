@@ -97,28 +97,44 @@ def monthly(
     out: Annotated[Optional[str], typer.Option("--out", help="Excel 文件名（默认 重点项目推进情况排队通报-YYYY-MM.xlsx；给目录则存入该目录）")] = None,
     as_json: Json = False,
     no_save: Annotated[bool, typer.Option("--no-save", help="草稿：不记录本期排名快照")] = False,
+    level: Annotated[Optional[str], typer.Option("--level", help="只统计该级别的项目：省重点 / 市重点 / 县重点（不保存排名）")] = None,
+    tag: Annotated[Optional[str], typer.Option("--tag", help="只统计该清单的项目（不保存排名）")] = None,
+    docx: Annotated[Optional[str], typer.Option("--docx", help="同时写出 Word 通报（公文格式：通报正文、红牌项目、两个排名）")] = None,
 ) -> None:
     """逐月排队通报：乡镇、部门两个排名，写出 Excel 通报（调度会用）并记录本期排名。"""
-    from projledger.report_data import gather_monthly, report_as_of, save_monthly
+    from projledger.report_data import ProjectFilter, gather_monthly, report_as_of, save_monthly
     from projledger.reports.monthly import build_workbook
+    from projledger.settings import placeholder_county_warning
 
     period = _check_period(period)
     dest = _destination(out, period)
+    filters = ProjectFilter(level=level, tag=tag) if (level or tag) else None
+    no_save = no_save or filters is not None  # a filtered ranking is not the period's ranking
     with open_ledger(ctx) as ledger:
         # one read snapshot: consistent even while an import commits
-        data = gather_monthly(ledger, period, as_of=report_as_of(period), save=not no_save)
+        data = gather_monthly(ledger, period, as_of=report_as_of(period), save=not no_save, filters=filters)
+        placeholder = placeholder_county_warning(ledger.db)  # the county name never set: 示范县 in the title
         book = build_workbook(data)
+        document = _document(ledger, data, docx)  # brief: the Word 通报, built before anything is written
         if no_save:
             book.save(dest)
+            document and document.save(Path(docx), ledger_path=ledger.path)
         else:
             with ledger.transaction() as writer:
                 save_monthly(writer, data)
                 book.save(dest)
+                document and document.save(Path(docx), ledger_path=ledger.path)
     for note in data.cards.warnings:
         warn(note)
+    if placeholder:
+        warn(placeholder.removeprefix("提示："))
+    if data.unreported:
+        warn(f"{period.label}未报送的乡镇：{'、'.join(data.unreported)}（沿用其此前报送的数据；projledger submissions --period {period} --missing 查看催报名单）")
     ranking = data.ranking
     if as_json:
-        emit_json(ranking.to_json() | {"file": str(dest), "saved": not no_save})
+        emit_json(data.ranking_json() | {"file": str(dest), "saved": not no_save,
+                                         "unreported": data.unreported, "brief": data.brief.to_json(),
+                                         "docx": docx})
         return
     out_console = console()
     out_console.print(_ranking_table(ranking, "township"))
