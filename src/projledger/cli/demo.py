@@ -78,8 +78,7 @@ def demo(
         stale.unlink(missing_ok=True)
     command = get_command(app)
     sheets = sorted((source / "乡镇报表").iterdir())
-    steps: list[list[str]] = [["init"], ["unit", "import", str(source / "units.csv")],
-                              ["config", "set", "county_name", "示范县"]]
+    steps: list[list[str]] = [["init", "--county", "示范县"], ["unit", "import", str(source / "units.csv")]]
     registered = set(command.commands)
     for period, filled_on in MONTHS:
         month_files = [str(p) for p in sheets if p.stem.endswith(period)]
