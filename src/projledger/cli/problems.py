@@ -46,6 +46,8 @@ def _print_rows(title: str, columns: list[str], rows: list[list], *, styles: dic
     from rich.table import Table
     from rich.text import Text
 
+    from projledger.text import for_terminal  # no control/escape sequence reaches the terminal
+
     table = Table(title=title, header_style="bold")
     for column in columns:
         table.add_column(column, overflow="fold")
@@ -53,7 +55,7 @@ def _print_rows(title: str, columns: list[str], rows: list[list], *, styles: dic
         cells = []
         for col, value in enumerate(row):
             style = (styles or {}).get(col, [None] * len(rows))[index]
-            cells.append(Text("—" if value in (None, "") else str(value), style=style or ""))
+            cells.append(Text("—" if value in (None, "") else for_terminal(str(value)), style=style or ""))
         table.add_row(*cells)
     console().print(table)
 

@@ -172,14 +172,17 @@ def _describe_exit(code: int | None) -> str:
 
 def _pump(stream, replies: queue.Queue) -> None:
     """Reader thread: each reply frame from the worker, unpickled; None at end of stream."""
-    try:
-        while True:
+    while True:
+        try:
             frame = _read_frame(stream)
-            if frame is None:
-                break
+        except (OSError, ValueError):  # a garbled frame header: treat the worker as crashed
+            break
+        if frame is None:
+            break
+        try:
             replies.put(_SafeUnpickler(io.BytesIO(frame)).load())
-    except Exception as exc:  # noqa: BLE001 - a garbled frame is a crashed worker, not ours to raise
-        replies.put(("error", f"读取程序返回的数据无法识别（{type(exc).__name__}）"))
+        except Exception as exc:  # noqa: BLE001 - an unexpected reply is that file's error, not ours to raise
+            replies.put(("error", f"读取程序返回的数据无法识别（{type(exc).__name__}）"))
     replies.put(None)
 
 
@@ -301,6 +304,8 @@ def _serve(memory_mb: int) -> None:
             data = pickle.dumps(reply, protocol=5)
         except MemoryError:
             data = pickle.dumps(("error", f"读取结果过大，超过内存上限（{memory_limit_mb()} MB）"), protocol=5)
+        except Exception as exc:  # noqa: BLE001 - a value that cannot travel is that call's error
+            data = pickle.dumps(("error", f"读取结果无法传回（{type(exc).__name__}）"), protocol=5)
         out.write(_FRAME.pack(len(data)))
         out.write(data)
         out.flush()
