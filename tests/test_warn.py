@@ -42,6 +42,9 @@ CARD_KEYS = ["card", "card_label", "kind", "project_id", "subject", "reason", "d
 
 @pytest.fixture
 def ledger_cli(county):
+    # These tests are about the 解决时限 card; the 解决意见 (reply) deadline — its own card kind,
+    # tested with the tracked-item lifecycle — is pushed out of their way.
+    county("config", "set", "problem_reply_workdays", "30")
     county("project", "add", "--name", "城关物流园", "--code", CODE1, "--township", "城关镇",
            "--department", "县发改局")
     county("project", "add", "--name", "新城大道", "--code", CODE2, "--township", "新城镇",

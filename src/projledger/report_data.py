@@ -29,6 +29,8 @@ from typing import TYPE_CHECKING, Any
 from projledger.period import Period
 
 if TYPE_CHECKING:
+    from projledger.brief import Brief
+    from projledger.brief_data import BriefExtras
     from projledger.cards import Card
     from projledger.ranking import MonthlyRanking
     from projledger.scoring import Weights
@@ -73,6 +75,17 @@ def project_filter_sql(filters: ProjectFilter | None, alias: str = "p") -> tuple
     conditions: list[str] = []
     params: list[Any] = []
     # (level / tag / county conditions are added here by their owners)
+    # cycle: 项目级别 and 清单 (SPEC §12); an unknown level is refused (DataError)
+    if filters.level is not None:
+        from projledger.projects import check_level
+
+        conditions.append(f"{alias}.level = ?")
+        params.append(check_level(filters.level))
+    if filters.tag is not None:
+        from projledger.projects import check_tag
+
+        conditions.append(f"{alias}.id IN (SELECT project_id FROM project_tags WHERE tag = ?)")
+        params.append(check_tag(filters.tag))
     if not conditions:
         return "1", []
     return " AND ".join(conditions), params
@@ -134,6 +147,35 @@ class MonthlyData:
     # rankings of past periods computed for the streaks, kept for save_monthly
     fresh_rankings: dict = field(default_factory=dict, repr=False)
     # ---- sections added by later features go below (each with a default) ----
+    # cycle: townships with a plan project that have not reported for the period (报送), by
+    # name in unit order; their figures are their latest earlier report.
+    unreported: list[str] = field(default_factory=list)
+    reported: set[str] = field(default_factory=set)
+    # brief: the few figures the brief (SPEC §5b) needs beyond the records above
+    brief_extras: "BriefExtras | None" = None
+
+    @property
+    def brief(self) -> "Brief":
+        """The 通报正文 computed from these records (:mod:`projledger.brief_data`)."""
+        from projledger.brief_data import BriefExtras, brief_of
+
+        return brief_of(self, self.brief_extras or BriefExtras())
+
+    @property
+    def scope(self) -> str:
+        """How a title says the report is filtered: ``省重点项目``, ``招商引资重点项目清单`` …"""
+        if self.filters is None or self.filters.empty:
+            return ""
+        parts = [f"{self.filters.level}项目" if self.filters.level else None,
+                 f"{self.filters.tag}清单" if self.filters.tag else None]
+        return "、".join(p for p in parts if p)
+
+    def ranking_json(self) -> dict:
+        """``ranking.to_json()`` with township rows marked ``"reported"`` (SPEC §12)."""
+        payload = self.ranking.to_json()
+        for row in payload["rankings"].get("township", []):
+            row["reported"] = row["unit"] in self.reported
+        return payload
 
     @property
     def empty(self) -> bool:
@@ -192,8 +234,29 @@ def _gather(ledger_or_db, db, period: Period, as_of, filters, save) -> MonthlyDa
     lines = project_lines(db, period, cards, keep)
     names = {line.project_id: line.name for line in lines}
     names.update(_project_names(db, {i.project_id for i in cards.items if i.project_id is not None} - set(names)))
+    reported, unreported = _reporting(db, period)
+    from projledger.brief_data import gather_brief_extras  # brief
+
+    extras = gather_brief_extras(db, period, as_of, keep)
     return MonthlyData(period, as_of, settings.county_name, weights, ranking, lines, problems, cards, names,
-                       filters=filters, save=save, fresh_rankings=fresh if save else {})
+                       filters=filters, save=save, fresh_rankings=fresh if save else {},
+                       unreported=unreported, reported=reported, brief_extras=extras)
+
+
+def _reporting(db, period: Period) -> tuple[set[str], list[str]]:
+    """(names of townships that reported for ``period``, names of those owing it that did not).
+
+    Every submission recorded so far counts — the report is usually run after the due day,
+    while its as-of date is the end of the month."""
+    from projledger.submissions import reported_township_ids
+
+    done = reported_township_ids(db, period)
+    towns = db.execute(
+        "SELECT u.id, u.name FROM units u WHERE u.kind = 'township' AND EXISTS (SELECT 1 FROM projects p"
+        " JOIN annual_plans a ON a.project_id = p.id WHERE p.township_id = u.id AND a.year = ?)"
+        " ORDER BY u.id", [period.year]).fetchall()
+    names = dict(db.execute("SELECT id, name FROM units WHERE kind = 'township'").fetchall())
+    return {names[i] for i in done if i in names}, [name for tid, name in towns if tid not in done]
 
 
 def _only_projects(cards, keep: set[int]):

@@ -142,9 +142,23 @@ def monthly(
     out_console.print(f"已写出“{dest}”；{_saved_text(data, no_save)}", markup=False)
 
 
+def _document(ledger, data, docx: str | None):
+    """brief: the 通报 as a Word document when ``--docx`` is given (reports/monthly_docx.py)."""
+    if not docx:
+        return None
+    from projledger.dates import today
+    from projledger.fileio import safe_output
+    from projledger.reports.monthly_docx import monthly_document
+
+    safe_output(Path(docx), ledger_path=ledger.path)  # refused before the workbook is written
+    return monthly_document(data, ledger.settings(), today())
+
+
 def _saved_text(data, no_save: bool) -> str:
     if not any(data.ranking.rankings.values()):
         return f"本期没有可排名的乡镇和部门（{data.period.year}年度计划中没有项目，也没有牵头问题），没有排名可保存"
+    if data.scope:
+        return f"按{data.scope}筛选的通报，本期排名未保存"
     return "本期排名未保存（--no-save 草稿）" if no_save else "本期排名已保存"
 
 

@@ -6,7 +6,9 @@ Sheets, in order:
    ranking with rank change since last month (``↑2`` / ``↓1`` / ``持平``; ``—`` when not
    comparable), the bottom three filled red (:data:`~projledger.reports.xlsx.BOTTOM3_FILL`)
    and a streak ≥ 3 flagged in 备注 with :data:`STREAK_NOTE`; the scoring rule under the
-   table; on the township sheet a bar chart of the scores (openpyxl ``BarChart``).
+   table; under each ranking a bar chart of the scores with the bottom three in red, sized to
+   fill its printed page (:mod:`projledger.reports.monthly_brief`); the township sheet opens
+   with the brief (SPEC §5b), one row per part.
 3. **一项目一表** — every plan project of the year: nature, starts, plan, year-to-date,
    investment rate, latest 形象进度, its warning card (cell filled with the card colour) and
    the reasons.
@@ -38,8 +40,6 @@ import datetime as dt
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from openpyxl.chart import BarChart, Reference
-from openpyxl.chart.label import DataLabelList
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
@@ -64,7 +64,9 @@ SCORE_FORMAT = "0.00"
 STREAK_FORMAT = "0;-0;"  # a streak of 0 shows as an empty cell
 NULL = "—"
 KIND_WORDS = {"township": "乡镇", "department": "部门"}
-ITEM_KINDS = {"problem": "问题", "procedure": "前期手续", "start": "开工", "invest": "投资"}
+ITEM_KINDS = {"problem": "问题", "procedure": "前期手续", "start": "开工", "invest": "投资",
+              "milestone": "节点", "completion": "竣工", "supplement": "容缺补正材料",
+              "simulated_expiry": "模拟审批到期"}  # cycle kinds; other kinds fall back to their key
 
 
 def default_filename(period: str | Period) -> str:
@@ -108,11 +110,8 @@ RANK_FORMATS = {0: INTEGER, 1: RANK_CHANGE_FORMAT, 3: INTEGER, 4: INTEGER, 5: IN
 
 def _rank_values(ranking, kind: str, row) -> list:
     change = ranking.rank_change(kind, row)
-    note = None
-    if row.bottom3_streak >= BOTTOM3_STREAK_ALERT:
-        note = STREAK_NOTE
-    elif row.bottom3:
-        note = f"后三位（连续{row.bottom3_streak}次）" if row.bottom3_streak > 1 else "后三位"
+    # brief: the streak column says how often; 备注 only says what a streak ≥ 3 obliges
+    note = STREAK_NOTE if row.bottom3_streak >= BOTTOM3_STREAK_ALERT else None
     return [row.rank, NULL if change is None else change, row.unit, row.projects, row.start_due,
             row.started, _rate(row.start_rate), row.annual_plan, row.ytd_completed,
             _rate(row.invest_rate), row.problems, row.problems_closed, _rate(row.resolve_rate),
@@ -137,7 +136,14 @@ def _ranking_sheet(workbook, report: "MonthlyData", kind: str) -> None:
     ws = workbook.create_sheet(f"{word}排名")
     width = len(RANK_HEADERS)
     subtitle = (f"{word}排名（统计截至{_cn_date(ranking.as_of)}，共{len(rows)}个{word}参与排名）")
-    top = write_title(ws, report_title(report.county_name, ranking.period), width, subtitle=subtitle)
+    title = report_title(report.county_name, ranking.period)
+    if getattr(report, "scope", ""):  # cycle: a filtered report says so in its title
+        title += f"（{report.scope}）"
+    top = write_title(ws, title, width, subtitle=subtitle)
+    if kind == "township":  # brief: the 通报正文 opens the first sheet, above the ranking
+        from projledger.reports.monthly_brief import write_brief_rows
+
+        top = write_brief_rows(ws, report.brief, top, RANK_WIDTHS)
     headers = [h.format(unit=word) for h in RANK_HEADERS]
     _header(ws, top, headers, RANK_WIDTHS)
     for offset, row in enumerate(rows, start=1):
@@ -157,34 +163,21 @@ def _ranking_sheet(workbook, report: "MonthlyData", kind: str) -> None:
     ws.merge_cells(start_row=last + 1, start_column=1, end_row=last + 1, end_column=width)
     ws.row_dimensions[last + 1].height = 42
     end = last + 1
-    if kind == "township" and rows:
-        end = _score_chart(ws, top, len(rows), last + 3)
+    if kind == "township" and getattr(report, "unreported", None):  # cycle: 报送
+        end += 1
+        put(ws, end, 1, f"本期未报送的乡镇：{'、'.join(report.unreported)}（沿用其此前报送的数据）",
+            border=False, wrap=True, bold=True)
+        ws.merge_cells(start_row=end, start_column=1, end_row=end, end_column=width)
+        last += 1
+    if rows:  # brief: both rankings get their chart, sized to the page
+        from projledger.reports.monthly_brief import score_chart
+
+        end = score_chart(ws, title=f"各{word}得分（红色为后三位）", top=top, rows=rows, score_column=14,
+                          unit_column=3, anchor_row=last + 3, last_column=width)
     setup_sheet(ws, header_row=top, first_column_frozen=3, last_column=width)
+    if kind == "township":  # the brief scrolls away: only the unit columns stay on screen
+        ws.freeze_panes = "D1"
     ws.print_area = f"A1:{get_column_letter(width)}{end}"
-
-
-def _score_chart(ws, top: int, count: int, anchor_row: int) -> int:
-    """Bar chart of the township scores under the table; returns the last row it covers."""
-    chart = BarChart()
-    chart.type = "col"
-    chart.title = "各乡镇得分"
-    chart.y_axis.scaling.min = 0
-    chart.y_axis.scaling.max = 100
-    chart.y_axis.majorUnit = 20
-    chart.y_axis.number_format = "0"
-    chart.y_axis.delete = False
-    chart.x_axis.delete = False
-    chart.legend = None
-    data = Reference(ws, min_col=14, min_row=top, max_row=top + count)
-    categories = Reference(ws, min_col=3, min_row=top + 1, max_row=top + count)
-    chart.add_data(data, titles_from_data=True)
-    chart.set_categories(categories)
-    chart.dataLabels = DataLabelList(showVal=True, showCatName=False, showSerName=False,
-                                     showLegendKey=False, showPercent=False)
-    chart.height = 9
-    chart.width = max(18, min(40, 2 + count * 1.6))
-    ws.add_chart(chart, f"A{anchor_row}")
-    return anchor_row + 19
 
 
 # ---------------------------------------------------------------- long sheets
@@ -192,7 +185,7 @@ def _score_chart(ws, top: int, count: int, anchor_row: int) -> int:
 
 PROJECT_HEADERS = ("序号", "项目代码", "项目名称", "乡镇", "责任部门", "建设性质", "计划开工", "实际开工",
                    "年度计划\n(万元)", "累计完成\n(万元)", "投资完成率", "形象进度", "预警", "预警事项")
-PROJECT_WIDTHS = (6, 24, 30, 10, 14, 8, 11, 11, 12, 12, 9, 20, 7, 40)
+PROJECT_WIDTHS = (5, 13, 22, 8, 10, 6, 10.5, 10.5, 11, 11, 8, 14, 5, 28)  # brief: prints at ~85%, not ~60%
 PROJECT_FORMATS = {0: INTEGER, 6: DATE, 7: DATE, 8: MONEY, 9: MONEY, 10: RATE}
 
 
@@ -249,7 +242,7 @@ def _projects_sheet(workbook, bulk: BulkRows, report: "MonthlyData") -> None:
     subtitle = (f"{ranking.year}年计划项目{len(lines)}个，截至{_cn_date(ranking.as_of)}；"
                 f"{_card_counts(p.card for p in lines)}")
     _long_sheet(workbook, bulk, "一项目一表", f"{report.county_name}{ranking.year}年重大项目一项目一表（汇总）",
-                subtitle, PROJECT_HEADERS, PROJECT_WIDTHS, PROJECT_FORMATS, rows, wrap=(2, 11, 13),
+                subtitle, PROJECT_HEADERS, PROJECT_WIDTHS, PROJECT_FORMATS, rows, wrap=(1, 2, 4, 11, 13),
                 special=special)
 
 
