@@ -123,3 +123,15 @@ def test_project_show_json_and_sheet(led):
     values = [c for row in ws.iter_rows(values_only=True) for c in row if c is not None]
     assert "一项目一表：有机肥项目" in values and "主体封顶" in values and "省重点" in values
     assert "王立新（副县长，13900000001）" in values
+
+
+def test_any_writer_of_the_leader_text_links_the_person(led, db_path):
+    """An import writes only the text; the link follows it (a sheet's text matched by name)."""
+    from projledger.store import Ledger
+
+    ledger = Ledger.open(db_path)
+    with ledger.transaction() as w:
+        w.update("projects", {"id": 2}, {"leader": "王立新"})   # was 李华
+    ledger.db.close()
+    assert [(p["name"], p["projects"]) for p in led.json("leader", "list")] == [("王立新", 3), ("李华", 0)]
+    assert [r["code"] for r in led.json("project", "list", "--leader", "王立新")] == [A, B, C]

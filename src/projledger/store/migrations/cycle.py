@@ -14,6 +14,9 @@
   it counts as submitted (the import's ``--date`` or the import day).  The same file
   (township, period, sha256) is recorded once.
 * ``milestones`` — a project's 节点 (亮诺): name, due date, done date.
+
+m002: triggers keep ``leader_person_id`` / ``liaison_person_id`` following the text, whoever
+writes it (see the migration's comment).
 """
 
 from __future__ import annotations
@@ -79,3 +82,31 @@ def m001_cycle(db):
         CREATE INDEX idx_milestones_open ON milestones(done_on, due_on);
         """
     )
+
+
+@migrations()
+def m002_link_people_by_name(db):
+    # Why: a project's leader / liaison text comes from several writers (project add|update,
+    # township and reserve imports).  The link to the person follows the text in one place:
+    # whenever the text is written, it points at the person of exactly that (trimmed) name, or
+    # at nobody.  ``leader add`` links texts written before the person existed.
+    statements = []
+    for role in ("leader", "liaison"):
+        link = f"{role}_person_id"
+        statements.append(f"""
+        CREATE TRIGGER projects_{role}_link_insert AFTER INSERT ON projects
+        WHEN NEW.{role} IS NOT NULL AND NEW.{link} IS NULL
+        BEGIN
+            UPDATE projects SET {link} = (SELECT id FROM people WHERE name = trim(NEW.{role}))
+            WHERE id = NEW.id;
+        END;
+        CREATE TRIGGER projects_{role}_link_update AFTER UPDATE OF {role} ON projects
+        WHEN NEW.{role} IS NOT OLD.{role}
+        BEGIN
+            UPDATE projects SET {link} = (SELECT id FROM people WHERE name = trim(NEW.{role}))
+            WHERE id = NEW.id;
+        END;
+        UPDATE projects SET {link} = (SELECT id FROM people WHERE name = trim(projects.{role}))
+        WHERE {role} IS NOT NULL AND {link} IS NULL;
+        """)
+    db.executescript("".join(statements))
