@@ -86,3 +86,15 @@ def test_report_unknown_level_refused(report_county):
                            expect=1)
     assert "项目级别“国家级”无效" in result.stderr
     assert not Path("x.xlsx").exists()
+
+
+def test_export_filtered_by_level_and_tag(report_county):
+    import json
+
+    report_county("export", "projects", "--out", "省.json", "--level", "省重点")
+    assert [r["name"] for r in json.loads(Path("省.json").read_text(encoding="utf-8"))] == ["有机肥项目", "污水处理厂"]
+    report_county("export", "progress", "--out", "招商.json", "--tag", "招商引资重点项目")
+    rows = json.loads(Path("招商.json").read_text(encoding="utf-8"))
+    assert [(r["project_name"], r["ytd_completed"]) for r in rows] == [("物流园", 700)]
+    result = report_county("export", "plans", "--out", "x.csv", "--level", "镇重点", expect=1)
+    assert "项目级别“镇重点”无效" in result.stderr and not Path("x.csv").exists()

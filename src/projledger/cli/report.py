@@ -200,15 +200,19 @@ def export(
     table: Annotated[str, typer.Argument(help="projects | plans | progress | problems | procedures", metavar="TABLE")],
     out: Annotated[str, typer.Option("--out", help="输出文件")],
     fmt: Annotated[Optional[str], typer.Option("--format", help="csv | json | xlsx（默认按文件扩展名）")] = None,
+    level: Annotated[Optional[str], typer.Option("--level", help="只导出该级别项目的行：省重点 / 市重点 / 县重点")] = None,
+    tag: Annotated[Optional[str], typer.Option("--tag", help="只导出该清单项目的行")] = None,
 ) -> None:
     """导出台账：项目、年度计划、进度、问题、前期手续（CSV 带 BOM / JSON / Excel），原子写入。"""
+    from projledger.report_data import ProjectFilter
     from projledger.reports.exports import export_table, resolve_format, resolve_table
 
     name = resolve_table(table)
     dest = Path(out)
     kind = resolve_format(fmt, dest)
+    filters = ProjectFilter(level=level, tag=tag) if (level or tag) else None
     with open_ledger(ctx) as ledger, ledger.snapshot():
-        count = export_table(ledger, name, kind, dest)
+        count = export_table(ledger, name, kind, dest, filters)
     console().print(f"已导出 {count} 行到“{dest}”", markup=False)
 
 

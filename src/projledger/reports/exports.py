@@ -142,15 +142,21 @@ def resolve_format(fmt: str | None, dest: Path) -> str:
 # ---------------------------------------------------------------- rows
 
 
-def table_rows(db, table: str) -> tuple[tuple[tuple[str, str, str], ...], Iterator[tuple]]:
+def table_rows(db, table: str, filters=None) -> tuple[tuple[tuple[str, str, str], ...], Iterator[tuple]]:
     """(columns, raw rows) of an exportable table, in the export's order.
 
     The rows are the open cursor: read them once, in order, while the ledger is open.
+    ``filters`` (:class:`projledger.report_data.ProjectFilter`) keeps the rows of the projects
+    it selects (cycle: ``export --level/--tag``).
     """
     if table == "procedures" and not db.execute(
             "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'procedures'").fetchone():
         raise DataError("没有前期手续表可导出：本数据库尚未启用前期手续（procedure）功能")
-    return COLUMNS[table], iter(db.execute(_SQL[table]))
+    from projledger.report_data import project_filter_sql
+
+    fragment, params = project_filter_sql(filters, "x" if table == "projects" else "p")
+    sql = _SQL[table].replace(" ORDER BY ", f" WHERE {fragment} ORDER BY ", 1)
+    return COLUMNS[table], iter(db.execute(sql, params))
 
 
 def _json_value(value, kind: str):
@@ -276,13 +282,13 @@ def _write_xlsx(dest: Path, table: str, columns, rows: Iterable[tuple]) -> int:
     return count
 
 
-def export_table(ledger, table: str, fmt: str, dest: Path) -> int:
+def export_table(ledger, table: str, fmt: str, dest: Path, filters=None) -> int:
     """Write ``table`` to ``dest`` in ``fmt`` atomically; returns the number of rows."""
     table = resolve_table(table)
     if fmt not in FORMATS:
         raise UsageError(f"格式“{fmt}”无效，应为 {' / '.join(FORMATS)}")
     db = getattr(ledger, "db", ledger)
-    columns, rows = table_rows(db, table)
+    columns, rows = table_rows(db, table, filters)
     dest = Path(dest)
     if fmt == "csv":
         return _write_csv(dest, columns, rows)
