@@ -14,10 +14,8 @@ the brief says is computed from the same rows the tables show.
   of the report (open as of the report date, due before it).
 - meeting items (§11): assigned by the report date and not closed by then; overdue when their
   due date has passed.
-- not reported (§12): townships with a plan project of the year and no submission recorded for
-  P.  A ledger that has never recorded any submission (progress typed in by hand, or a ledger
-  older than the reporting cycle) gives ``None``: the brief then says nothing rather than
-  naming every township.
+- not reported (§12): the report's own ``unreported`` list (townships with a plan project of
+  the year and no submission recorded for P), the same names the report warns about.
 """
 
 from __future__ import annotations
@@ -53,7 +51,6 @@ class BriefExtras:
     problems_reported: int = 0
     problems_closed: int = 0
     items: ItemCounts | None = None
-    not_reported: list[str] | None = None
 
 
 def _date(text: str | None) -> dt.date | None:
@@ -106,28 +103,11 @@ def _tables(db: "Database") -> set[str]:
     return {name for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
 
 
-def _not_reported(db: "Database", period: Period, townships: set[str]) -> list[str] | None:
-    if db.execute("SELECT 1 FROM submissions LIMIT 1").fetchone() is None:
-        return None
-    from projledger.submissions import reported_township_ids
-
-    reported = reported_township_ids(db, period)
-    names = {uid: name for uid, name in db.execute("SELECT id, name FROM units WHERE kind = 'township'")}
-    done = {names[uid] for uid in reported if uid in names}
-    return sorted(townships - done)  # by code point, as the rankings break ties
-
-
-def gather_brief_extras(db: "Database", period: Period, as_of: dt.date, keep: set[int] | None,
-                        townships: set[str]) -> BriefExtras:
-    """Read what the brief needs beyond the report's records (call inside the report's snapshot).
-
-    ``townships``: the townships of the report's plan projects (those that should report).
-    """
-    tables = _tables(db)
+def gather_brief_extras(db: "Database", period: Period, as_of: dt.date, keep: set[int] | None) -> BriefExtras:
+    """Read what the brief needs beyond the report's records (called inside the report's snapshot)."""
     reported, closed = _problem_counts(db, period, keep)
-    items = _item_counts(db, as_of, keep) if "meeting_items" in tables else None
-    not_reported = _not_reported(db, period, townships) if "submissions" in tables else None
-    return BriefExtras(_project_extras(db, period, keep), reported, closed, items, not_reported)
+    items = _item_counts(db, as_of, keep) if "meeting_items" in _tables(db) else None
+    return BriefExtras(_project_extras(db, period, keep), reported, closed, items)
 
 
 def brief_of(data: "MonthlyData", extras: BriefExtras) -> Brief:
@@ -143,4 +123,4 @@ def brief_of(data: "MonthlyData", extras: BriefExtras) -> Brief:
     overdue = sum(1 for row in data.problems if row.problem.due_on is not None and row.problem.due_on < data.as_of)
     problems = ProblemCounts(extras.problems_reported, extras.problems_closed, len(data.problems), overdue)
     return compute_brief(BriefInput(data.period, projects, problems, extras.items, data.ranking.rankings,
-                                    extras.not_reported, data.county_name))
+                                    list(data.unreported), data.county_name))

@@ -234,7 +234,6 @@ def reached_months(span: Span, today: dt.date) -> list[Period]:
 
 def gather_periodic(ledger, span: Span, *, today: dt.date | None = None, filters=None) -> PeriodicData:
     """Read a span's summary: the last reached month in full, every month's rankings."""
-    from projledger.brief_data import brief_of, gather_brief_extras
     from projledger.report_data import gather_monthly
     from projledger.store.db import read_snapshot
 
@@ -247,11 +246,8 @@ def gather_periodic(ledger, span: Span, *, today: dt.date | None = None, filters
         latest = max((m for m in months if str(m) in ranked), default=months[-1])
         monthly = gather_monthly(ledger, latest, as_of=latest.end, filters=filters)
         rankings = _month_rankings(ledger, months, monthly, ranked)
-        townships = {line.township for line in monthly.projects if line.township}
-        keep = {line.project_id for line in monthly.projects}
-        extras = gather_brief_extras(db, monthly.period, monthly.as_of, keep, townships)
         completed = _span_completed(db, months, monthly)
-    data = PeriodicData(span, months, monthly, brief_of(monthly, extras), completed, rankings,
+    data = PeriodicData(span, months, monthly, monthly.brief, completed, rankings,
                         {kind: rank_table(months, rankings, kind) for kind in UNIT_KINDS},
                         interview_candidates(span, rankings))
     if span.kind == "annual":

@@ -277,9 +277,9 @@ class OfficialDocument:
         ``"left"|"center"|"right"`` (numbers right, names left, by default centred headers).
         Cells are written as text: format numbers before passing them.
         """
-        if caption:
+        if caption:  # kept with the table's first row, never alone at the foot of a page
             self._paragraph(plain_text(caption), HEADING1_FONT, Pt(14), align="center", indent=0,
-                            spacing=Pt(24))
+                            spacing=Pt(24)).paragraph_format.keep_with_next = True
         rows = [list(r) for r in rows]
         columns = len(headers)
         size = Pt(font_size)

@@ -26,7 +26,7 @@ from projledger.brief import Brief, area_word
 from projledger.reports.document import OfficialDocument
 
 __all__ = ["CN_NUMBERS", "RANK_HEADERS", "rate_text", "ranking_table_rows", "add_brief", "add_ranking_tables",
-           "red_card_rows", "addressee_of", "build_monthly_docx", "write_monthly_docx", "default_office", "doc_number"]
+           "red_card_rows", "addressee_of", "build_monthly_docx", "monthly_document", "write_monthly_docx", "default_office", "doc_number"]
 
 CN_NUMBERS = "一二三四五六七八九十"
 KIND_WORDS = {"township": "乡镇", "department": "部门"}
@@ -131,6 +131,44 @@ def build_monthly_docx(*, title: str, number: str | None, county_name: str, peri
     doc.paragraph("请各乡镇（街道）、各责任单位对照通报，查找差距，倒排工期，确保完成年度目标任务。")
     doc.signature(office, on_date)
     return doc
+
+
+def monthly_document(data, settings, on_date: dt.date) -> OfficialDocument:
+    """The whole 通报 of a gathered monthly report (``projledger.report_data.MonthlyData``):
+    title (with the filter's scope), 文号 ``{notice.doc_number_prefix}〔Y〕M号``, the brief, the
+    red-card projects, both rankings, the scoring rule, ``notice.issuing_office`` and the date."""
+    from projledger.cards import Card
+    from projledger.reports.monthly import report_title
+
+    title = report_title(data.county_name, data.period)
+    if getattr(data, "scope", ""):
+        title += f"（{data.scope}）"
+    weights = data.weights
+    note = (f"说明：得分 = 100 ×（开工率×{_pct(weights.start)} + 投资完成率×{_pct(weights.invest)} + "
+            f"问题办结率×{_pct(weights.resolve)}）÷ 参与计算的权重之和；投资完成率超过100%按100%计。")
+    return build_monthly_docx(
+        title=title, number=doc_number(settings.notice.doc_number_prefix, data.period.year, data.period.month),
+        county_name=data.county_name, period=data.period, brief=data.brief, rankings=data.ranking.rankings,
+        red_projects=_red_projects(data, Card.RED),
+        office=settings.notice.issuing_office or default_office(data.county_name), on_date=on_date,
+        weights_note=note)
+
+
+def _red_projects(data, red) -> list:
+    """The red-card projects with only their red reasons (the yellow and blue ones are in the workbook)."""
+    from types import SimpleNamespace
+
+    reasons: dict[int, list[str]] = {}
+    for item in data.cards.items:
+        if item.card is red and item.project_id is not None:
+            reasons.setdefault(item.project_id, []).append(item.reason)
+    return [SimpleNamespace(name=line.name, township=line.township, department=line.department,
+                            reasons="；".join(reasons.get(line.project_id, [])) or line.reasons)
+            for line in data.projects if line.card is red]
+
+
+def _pct(weight) -> str:
+    return format((Decimal(weight) * 100).normalize(), "f") + "%"
 
 
 def write_monthly_docx(dest: Path, *, ledger_path: Path | None = None, **parts) -> Path:

@@ -272,7 +272,7 @@ def build_docx(data: PeriodicData, *, number: str | None, office: str, on_date: 
 
 
 def _interview_text(data: PeriodicData) -> str:
-    sentences = []
+    sentences, named = [], False
     for month, found in data.interviews.items():
         if found is None:
             sentences.append(f"{month.label}尚未排名。")
@@ -280,10 +280,13 @@ def _interview_text(data: PeriodicData) -> str:
         for kind in UNIT_KINDS:
             names = "、".join(r.unit for r in found.get(kind, []))
             if names:
+                named = True
                 sentences.append(f"{month.label}{KIND_WORDS[kind]}排名后三位：{names}。")
-    if not sentences:
-        return "参与排名的单位不足4个，不列后三位，无约谈对象。"
-    return "".join(sentences) + "按照规定，对上述完成任务差的单位约谈其主要领导。"
+        if not any(found.values()):
+            sentences.append(f"{month.label}参与排名的单位不足4个，不列后三位。")
+    if named:
+        sentences.append("按照规定，对上述完成任务差的单位约谈其主要领导。")
+    return "".join(sentences)
 
 
 def _assessment_tables(doc, data: PeriodicData, table: int) -> int:
