@@ -24,6 +24,9 @@ __all__ = ["MinutesData", "write_agenda", "write_minutes", "write_letter", "LETT
 
 CARD_LABELS = {"red": "红牌", "yellow": "黄牌", "blue": "蓝牌"}
 KIND_NOUNS = {"problem": "问题", "meeting_item": "议定事项"}
+#: Column widths in mm (the 156 mm text width) of a tracked-items table: 序号, 类别, 事项, 相关项目, 时限,
+#: 逾期工作日, 亮牌 — wide enough that a date, 议定事项 and 逾期工作日 stay on one line.
+_TRACKED_WIDTHS = [12, 20, 40, 24, 24, 23, 13]
 LETTER_TITLES = {
     "提醒函": "关于抓紧办理重大项目问题和会议议定事项的提醒函",
     "督办函": "关于重大项目问题和会议议定事项办理情况的督办函",
@@ -61,14 +64,14 @@ def write_agenda(agenda, dest: Path, *, settings, ledger_path=None) -> Path:
                           "由其主要负责同志到会说明情况：")
             doc.table(["序号", "单位", "当月排名", "连续排名后三位次数"],
                       [[n, u.unit, u.rank, u.streak] for n, u in enumerate(agenda.explain, 1)],
-                      widths=[1, 5, 2, 3], align=["center", "left", "center", "center"])
+                      widths=[12, 64, 36, 44], align=["center", "left", "center", "center"])
         else:
             doc.paragraph("无连续三次排名后三位的单位。")
     doc.heading(f"{next(number)}、红牌项目")
     if agenda.red_projects:
         doc.table(["序号", "项目名称", "项目代码", "亮红牌原因"],
                   [[n, p.name, p.code or "", "；".join(p.reasons)] for n, p in enumerate(agenda.red_projects, 1)],
-                  widths=[1, 5, 4, 7], align=["center", "left", "left", "left"])
+                  widths=[12, 48, 46, 50], align=["center", "left", "left", "left"])
     else:
         doc.paragraph("无红牌项目。")
     doc.heading(f"{next(number)}、逾期未办结的问题和议定事项")
@@ -79,12 +82,12 @@ def write_agenda(agenda, dest: Path, *, settings, ledger_path=None) -> Path:
         doc.table(["序号", "类别", "事项", "相关项目", "时限", "逾期工作日", "亮牌"],
                   [[n, e.kind_label, e.text, e.project_name or "", e.due_on.isoformat(), e.overdue_workdays,
                     CARD_LABELS.get(e.card, "")] for n, e in enumerate(group.entries, 1)],
-                  widths=[1, 2, 7, 4, 3, 2, 1.6], align=["center", "center", "left", "left", "center", "center", "center"])
+                  widths=_TRACKED_WIDTHS, align=["center", "center", "left", "left", "center", "center", "center"])
     doc.heading(f"{next(number)}、下次会议前到期的议定事项")
     if agenda.due_soon:
         doc.table(["序号", "议定事项", "牵头单位", "完成时限"],
                   [[n, e.text, e.unit or "", e.due_on.isoformat()] for n, e in enumerate(agenda.due_soon, 1)],
-                  widths=[1, 9, 4, 3], align=["center", "left", "left", "center"])
+                  widths=[12, 82, 36, 26], align=["center", "left", "left", "center"])
     else:
         doc.paragraph(f"{_cn(agenda.next_on)}前无到期的议定事项。")
     return doc.save(Path(dest), ledger_path=ledger_path)
@@ -115,7 +118,7 @@ def write_minutes(data: MinutesData, dest: Path, *, settings, ledger_path=None) 
         doc.table(["序号", "议定事项", "牵头单位", "相关项目", "完成时限"],
                   [[n, i.text, i.lead_unit or "", i.project_name or "", _cn(i.due_on)]
                    for n, i in enumerate(data.items, 1)],
-                  widths=[1, 8, 3.5, 4, 3.5], align=["center", "left", "left", "left", "center"])
+                  widths=[12, 48, 30, 28, 38], align=["center", "left", "left", "left", "center"])
     else:
         doc.paragraph("本次会议无议定事项。")
     doc.heading("二、会上提出的问题")
@@ -123,7 +126,7 @@ def write_minutes(data: MinutesData, dest: Path, *, settings, ledger_path=None) 
         doc.table(["序号", "项目", "问题", "牵头单位", "解决时限"],
                   [[n, p.project_name, p.text, p.lead_unit or "", _cn(p.due_on)]
                    for n, p in enumerate(data.problems, 1)],
-                  widths=[1, 4, 8, 3.5, 3.5], align=["center", "left", "left", "left", "center"])
+                  widths=[12, 28, 48, 30, 38], align=["center", "left", "left", "left", "center"])
     else:
         doc.paragraph("无。")
     doc.signature(_office(settings), meeting.held_on)
@@ -159,17 +162,17 @@ def write_letter(draft, dest: Path, *, ledger_path=None) -> Path:
         doc.paragraph(line)
     if draft.entries:
         if draft.kind == "交办单":
-            headers = ["序号", "类别", "事项", "相关项目", "交办日期", "解决意见期限", "完成时限"]
+            headers = ["序号", "类别", "事项", "相关项目", "交办日期", "意见期限", "完成时限"]
             rows = [[n, KIND_NOUNS[f.kind], f.item.text, f.item.project_name or "", f.item.started_on.isoformat(),
                      f.item.reply_due_on.isoformat() if f.item.reply_due_on else "",
                      f.item.due_on.isoformat() if f.item.due_on else ""] for n, f in enumerate(draft.entries, 1)]
-            widths = [1, 2, 6, 4, 2.6, 2.6, 2.6]
+            widths = [11, 18, 33, 19, 25, 25, 25]
         else:
             headers = ["序号", "类别", "事项", "相关项目", "时限", "逾期工作日", "亮牌"]
             rows = [[n, KIND_NOUNS[f.kind], f.item.text, f.item.project_name or "",
                      f.item.due_on.isoformat() if f.item.due_on else "", f.overdue_workdays,
                      f.card.card.label if f.card else ""] for n, f in enumerate(draft.entries, 1)]
-            widths = [1, 2, 7, 4, 2.8, 2, 1.6]
+            widths = _TRACKED_WIDTHS
         doc.table(headers, rows, widths=widths,
                   align=["center", "center", "left", "left", "center", "center", "center"])
     doc.signature(draft.office, draft.issued_on)
