@@ -48,6 +48,9 @@ _SHEETDATA_EMPTY = re.compile(rb"<sheetData\s*/>")
 
 
 def _escape(text: str) -> str:
+    # Most cells are plain printable text: nothing to remove or escape (checked in C).
+    if text.isprintable() and "&" not in text and "<" not in text and ">" not in text:
+        return text
     text = _ILLEGAL.sub("", text)
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
@@ -56,13 +59,21 @@ def _text_cell(ref: str, s: str, value: str) -> str:
     return f'<c r="{ref}"{s} t="inlineStr"><is><t xml:space="preserve">{_escape(value)}</t></is></c>'
 
 
+def _style_attr(style: int) -> str:
+    return f' s="{style}"' if style else ""
+
+
 def _cell(ref: str, style: int, value: object) -> str:
-    s = f' s="{style}"' if style else ""
+    return _cell_xml(ref, _style_attr(style), value)
+
+
+def _cell_xml(ref: str, s: str, value: object) -> str:
+    """One ``<c>``; ``s`` is the style attribute (:func:`_style_attr`)."""
     kind = type(value)
+    if kind is str:
+        return f'<c r="{ref}"{s} t="inlineStr"><is><t xml:space="preserve">{_escape(value)}</t></is></c>'
     if value is None:
         return f'<c r="{ref}"{s}/>'
-    if kind is str:
-        return _text_cell(ref, s, value)
     if kind is int or kind is float:
         return f'<c r="{ref}"{s}><v>{value!r}</v></c>'
     if kind is Decimal:
@@ -134,16 +145,25 @@ class BulkRows:
         self._sheets[key] = ws
         self._first.setdefault(key, first_row)
         number = first_row - 1
+        plain = [_style_attr(style) for style in styles]
+        picks = [(special or {}).get(c) for c in range(len(letters))]
+        attr_of = {}  # style id → attribute text, for the styles ``special`` picks
+        cell_xml = _cell_xml
         for index, values in enumerate(rows):
             number = first_row + index
             height = heights[index] if heights is not None else None
             attrs = f' ht="{height:g}" customHeight="1"' if height else ""
+            row_text = str(number)
             cells = []
             for c, value in enumerate(values):
-                pick = special.get(c) if special else None
-                style = (pick(index, value) if pick else None) or styles[c]
-                cells.append(_cell(f"{letters[c]}{number}", style, value))
-            out.append(f'<row r="{number}"{attrs}>{"".join(cells)}</row>')
+                pick = picks[c]
+                s_attr = plain[c]
+                if pick is not None:
+                    chosen = pick(index, value)
+                    if chosen:
+                        s_attr = attr_of.get(chosen) or attr_of.setdefault(chosen, _style_attr(chosen))
+                cells.append(cell_xml(letters[c] + row_text, s_attr, value))
+            out.append(f'<row r="{row_text}"{attrs}>{"".join(cells)}</row>')
         if rows:
             width = max(len(r) for r in rows)
             last_col = max(width, self._last.get(key, (0, 0))[1])

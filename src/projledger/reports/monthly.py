@@ -201,6 +201,11 @@ def _card_style(bulk: BulkRows, card: Card) -> int:
     return bulk.style(fill=CARD_FILLS[card.key], align="center", bold=card is Card.RED)
 
 
+def _card_styles(bulk: BulkRows) -> dict:
+    """Each card colour's style, looked up once per sheet (not once per row)."""
+    return {card: _card_style(bulk, card) for card in Card}
+
+
 def _long_sheet(workbook, bulk: BulkRows, name: str, title: str, subtitle: str, headers, widths,
                 formats, rows, wrap=(), special=None) -> None:
     """A long table: title and header by openpyxl, data rows through :class:`BulkRows`;
@@ -226,7 +231,11 @@ def _long_sheet(workbook, bulk: BulkRows, name: str, title: str, subtitle: str, 
 
 def _row_height(values, widths, wrap) -> float | None:
     """Height for a row whose wrapped texts need more than one line (13.5 pt a line)."""
-    lines = max((text_lines(values[c], widths[c]) for c in wrap), default=1)
+    lines = 1
+    for c in wrap:
+        value = values[c]
+        if isinstance(value, str):
+            lines = max(lines, text_lines(value, widths[c]))
     return 13.5 * lines if lines > 1 else None
 
 
@@ -236,7 +245,8 @@ def _projects_sheet(workbook, bulk: BulkRows, report: "MonthlyData") -> None:
              p.annual_plan, p.ytd_completed, _rate(p.invest_rate), p.status,
              p.card.label if p.card else None, p.reasons] for n, p in enumerate(lines, start=1)]
     card_col = PROJECT_HEADERS.index("预警")
-    special = {card_col: lambda i, value: _card_style(bulk, lines[i].card) if value else None}
+    styles = _card_styles(bulk)
+    special = {card_col: lambda i, value: styles[lines[i].card] if value else None}
 
     ranking = report.ranking
     subtitle = (f"{ranking.year}年计划项目{len(lines)}个，截至{_cn_date(ranking.as_of)}；"
@@ -267,8 +277,9 @@ def _problems_sheet(workbook, bulk: BulkRows, report: "MonthlyData") -> None:
             for n, e in enumerate(entries, start=1)]
 
     overdue_style = bulk.style(align="center", bold=True, color="C00000")
+    card_styles = _card_styles(bulk)
     special = {7: lambda i, value: overdue_style if value == "已逾期" else None,
-               9: lambda i, value: _card_style(bulk, entries[i].card) if value else None}
+               9: lambda i, value: card_styles[entries[i].card] if value else None}
 
     overdue = sum(1 for row in rows if row[7] == "已逾期")
     subtitle = (f"截至{_cn_date(as_of)}，未办结问题{len(rows)}个，其中已逾期{overdue}个；"
@@ -291,7 +302,8 @@ def _warnings_sheet(workbook, bulk: BulkRows, report: "MonthlyData", names: dict
         rows.append([n, item.card.label, ITEM_KINDS.get(item.kind, item.kind), name, subject,
                      item.reason, item.due])
 
-    special = {1: lambda i, value: _card_style(bulk, items[i].card)}
+    card_styles = _card_styles(bulk)
+    special = {1: lambda i, value: card_styles[items[i].card]}
 
     notes = list(report.cards.warnings)
     subtitle = f"截至{_cn_date(report.ranking.as_of)}，{_card_counts(i.card for i in items)}"
