@@ -89,10 +89,9 @@ def report_leaders(
 
 def _safe_output(target: Path, ledger) -> Path:
     """The shared output-path check (refuses the ledger, its -wal/-shm, directories, devices)."""
-    from projledger import fileio
+    from projledger.fileio import safe_output
 
-    check = getattr(fileio, "safe_output", None)
-    return check(target, ledger_path=ledger.path) if check else target
+    return safe_output(target, ledger_path=ledger.path)
 
 
 def register(app: typer.Typer) -> None:
