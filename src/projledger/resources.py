@@ -61,9 +61,9 @@ def header_synonyms(extra: Path | None = None) -> dict[str, list[str]]:
     """Field → township header texts: the built-in file, merged with the user's file ``extra``.
 
     The user's entries come first and may re-map a header to another field; the file format
-    and the merge rules are those of :func:`projledger.sheets.layout.load_synonyms`.
+    and the merge rules are those of :func:`projledger.sheets.synonyms.load_synonyms`.
     """
-    from projledger.sheets.layout import load_synonyms
+    from projledger.sheets.synonyms import load_synonyms
 
     return load_synonyms(extra)
 
