@@ -93,6 +93,11 @@ def test_docx_refuses_the_ledger_and_writes_nothing(county, tmp_path):
                     expect=1)
     assert "台账" in result.stderr
     assert not out.exists()
+    missing = county("report", "monthly", "--period", "2025-03", "--out", str(out), "--docx",
+                     str(tmp_path / "没有的目录" / "通报.docx"), expect=1)
+    assert "不存在" in missing.stderr and not out.exists()
+    # nothing saved either: the ranking snapshot was not recorded
+    assert county.json("report", "history", "--unit", "甲镇")["history"] == []
 
 
 def _four_towns(cli):

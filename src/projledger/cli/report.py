@@ -147,10 +147,10 @@ def _document(ledger, data, docx: str | None):
     if not docx:
         return None
     from projledger.dates import today
-    from projledger.fileio import safe_output
+    from projledger.reports.document import check_destination
     from projledger.reports.monthly_docx import monthly_document
 
-    safe_output(Path(docx), ledger_path=ledger.path)  # refused before the workbook is written
+    check_destination(docx, ledger_path=ledger.path)  # refused before the workbook is written
     return monthly_document(data, ledger.settings(), today())
 
 

@@ -45,6 +45,7 @@ def _run(ctx: typer.Context, kind: str, year: int, number: int | None, out: str 
     from projledger.dates import today
     from projledger.periodic import gather_periodic, span_of
     from projledger.reports import periodic as writer
+    from projledger.reports.document import check_destination
     from projledger.reports.monthly_docx import default_office
 
     span = span_of(kind, year, number)
@@ -57,7 +58,7 @@ def _run(ctx: typer.Context, kind: str, year: int, number: int | None, out: str 
             office = settings.notice.issuing_office or default_office(settings.county_name)
             document = writer.build_docx(data, number=doc_number, office=office, on_date=today())
         dest = _checked(ledger, _destination(out, writer.default_filename(data, ".xlsx")))
-        docx_dest = _checked(ledger, Path(docx)) if docx else None
+        docx_dest = check_destination(docx, ledger_path=ledger.path) if docx else None
         from projledger.reports.xlsx import save_workbook
 
         save_workbook(book, dest)

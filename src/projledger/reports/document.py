@@ -48,7 +48,7 @@ from projledger.text import clean_cell
 __all__ = [
     "OfficialDocument", "TITLE_FONT", "BODY_FONT", "HEADING1_FONT", "HEADING2_FONT",
     "PAGE_NUMBER_FONT", "TABLE_FONT", "BODY_SIZE", "TITLE_SIZE", "LINE_SPACING", "cn_date",
-    "plain_text",
+    "plain_text", "check_destination",
 ]
 
 TITLE_FONT = "方正小标宋简体"
@@ -339,6 +339,18 @@ def _checked_output(dest: Path, ledger_path: Path | str | None) -> Path:
     from projledger.fileio import safe_output
 
     return safe_output(dest, ledger_path=ledger_path)
+
+
+def check_destination(path: Path | str, *, ledger_path: Path | str | None = None) -> Path:
+    """Refuse a bad ``--docx`` before anything else is written: the output-path guard, and a
+    folder that does not exist (a Chinese DataError either way)."""
+    dest = _checked_output(Path(path), ledger_path)
+    folder = dest.parent if str(dest.parent) else Path(".")
+    if not folder.is_dir():
+        from projledger.errors import DataError
+
+        raise DataError(f"输出目录“{folder}”不存在，未写入“{dest.name}”")
+    return dest
 
 
 def _column_widths(columns: int, widths: Sequence[float] | None) -> list:
