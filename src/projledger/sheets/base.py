@@ -17,9 +17,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from projledger.sheets.records import FileRead, FileResult, ImportOptions
+from projledger.sheets.records import FileRead, FileResult, ImportOptions, RowError
 
-__all__ = ["Book", "ImportContext", "SheetReader"]
+__all__ = ["Book", "ImportContext", "SheetReader", "first_sheet"]
 
 
 @dataclass
@@ -58,6 +58,12 @@ class SheetReader:
         conflict add errors to ``result`` and write nothing."""
         raise NotImplementedError
 
-    def refusal(self, book: Book, ctx: ImportContext) -> str:
-        """Why the file is not this kind of sheet (when ``--kind`` demanded it)."""
-        return f"文件“{book.path.name}”不是{self.label}"
+    def refusal(self, book: Book, ctx: ImportContext) -> RowError:
+        """Why the file is not this kind of sheet (when no reader recognised it)."""
+        return RowError(first_sheet(book), None, None, None, f"文件“{book.path.name}”不是{self.label}")
+
+
+def first_sheet(book: Book) -> str | None:
+    """The sheet a refusal points at: the first visible one that holds anything."""
+    return next((s.name for s in book.sheets if not s.hidden and any(s.rows)),
+                book.sheets[0].name if book.sheets else None)

@@ -18,7 +18,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from projledger.period import Period
-from projledger.sheets.columns import BY_FIELD, MONEY_FIELDS, label
+from projledger.sheets.columns import ALTERNATIVES, MONEY_FIELDS, label
+from projledger.sheets.synonyms import normalize_header
 from projledger.sheets.layout import Column, Layout
 from projledger.sheets.records import RowError
 
@@ -64,10 +65,12 @@ def _unit_errors(column: Column, layout: Layout, choice: ColumnChoice, sheet: st
     named = column.units_named if len(column.units_named) > 1 else ()
     if not named and column.unit is None and len(layout.money_units_named) > 1:
         named = layout.money_units_named
+    if not named and column.unit and layout.money_units_named and column.unit not in layout.money_units_named:
+        named = (column.unit, *layout.money_units_named)  # 投资情况（万元） under “单位：亿元”
     if named:
         choice.errors.append(RowError(sheet, None, column.header, None,
                                       f"无法确定{_named(column)}的金额单位（表中同时写有{'、'.join(named)}）："
-                                      "请在表头注明一个单位，如“总投资（万元）”"))
+                                      "请统一为一个单位，在表头或单位行注明，如“总投资（万元）”"))
 
 
 def _monthly(by_field: dict[str, list[Column]], period: Period, choice: ColumnChoice, sheet: str) -> None:
@@ -76,6 +79,7 @@ def _monthly(by_field: dict[str, list[Column]], period: Period, choice: ColumnCh
     if len({c.month for c in singles}) > 1 and all(c.month for c in singles):
         for column in singles:
             column.field = f"month:{column.month}"
+            by_field.setdefault(column.field, []).append(column)
         by_field.pop("month_completed")
     for key in [k for k in by_field if k.startswith("month:")]:
         month = int(key[6:])
@@ -95,9 +99,25 @@ def _monthly(by_field: dict[str, list[Column]], period: Period, choice: ColumnCh
                 uses.append(f"计入1-{period.month}月累计")
             if choice.derive_month and month == period.month:
                 uses.append("作为当月完成")
-            choice.notes[column.index] = "，".join(uses) or "已有累计与当月列，未读取"
+            choice.notes[column.index] = "，".join(uses) or "不是报表期间的当月，未读取"
             if uses:
                 choice.columns.append(column)
+            else:
+                choice.warnings.append(f"工作表“{sheet}”{_named(column)}不是报表期间{period}的当月，未导入")
+
+
+def _alternatives(by_field: dict[str, list[Column]]) -> None:
+    """项目类别 beside 建设性质: read as the industry (:data:`columns.ALTERNATIVES`)."""
+    for name, group in list(by_field.items()):
+        if len(group) < 2:
+            continue
+        for column in list(group):
+            leaf = normalize_header(column.header.split("/")[-1])[0]
+            other = ALTERNATIVES.get(leaf)
+            if other and other not in by_field and len(group) > 1:
+                group.remove(column)
+                column.field = other
+                by_field[other] = [column]
 
 
 def choose_columns(layout: Layout, period: Period) -> ColumnChoice:
@@ -107,6 +127,14 @@ def choose_columns(layout: Layout, period: Period) -> ColumnChoice:
     by_field: dict[str, list[Column]] = {}
     for column in layout.columns:
         by_field.setdefault(column.field, []).append(column)
+    _alternatives(by_field)
+    names = [c for c in by_field.get("name", []) if not c.hidden]
+    if len(names) > 1:
+        columns = "、".join(_named(c) for c in names)
+        choice.errors.append(RowError(sheet, None, names[1].header, None,
+                                      f"表中有{len(names)}列“项目名称”（{columns}）：像是两张表左右并排在同一工作表，"
+                                      "请改为上下排列，或把另一张表放到单独的工作表"))
+        return choice
     _monthly(by_field, period, choice, sheet)
     for name, group in by_field.items():
         column = _pick(group, period, choice, sheet)
@@ -121,5 +149,4 @@ def choose_columns(layout: Layout, period: Period) -> ColumnChoice:
         if column.field in MONEY_FIELDS or column.field.startswith("month:"):
             _unit_errors(column, layout, choice, sheet)
     choice.columns.sort(key=lambda c: c.index)
-    assert all(c.field in BY_FIELD or c.field.startswith("month:") for c in choice.columns)
     return choice

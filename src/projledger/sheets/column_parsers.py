@@ -25,6 +25,7 @@ bad input.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
@@ -38,7 +39,8 @@ from projledger.sheets.values import (
 )
 from projledger.text import squash
 
-__all__ = ["ColumnParser", "compile_column", "cell_text", "fast_money", "fast_date", "parse_level", "LEVELS"]
+__all__ = ["ColumnParser", "compile_column", "cell_text", "fast_money", "fast_date", "parse_level", "parse_person",
+           "LEVELS"]
 
 LEVELS = ("省重点", "市重点", "县重点")
 _CENT = Decimal("0.01")
@@ -120,6 +122,33 @@ def parse_level(raw: object) -> str | None:
     raise ValueProblem(f"项目级别“{text}”无法识别，应为：{'、'.join(LEVELS)}")
 
 
+_TITLE_WORDS = ("县长", "书记", "主任", "常委", "部长", "局长", "主席", "镇长", "乡长", "秘书长", "调研员", "处长")
+_BRACKETED = re.compile(r"^(.+?)\s*[(（][^()（）]*[)）]$")
+
+
+def parse_person(raw: object) -> str | None:
+    """包联领导 / 服务专员: the person's name, without the title written beside it
+    (``王立新（副县长）``, ``王立新 副县长`` → ``王立新``)."""
+    text = _plain_text(raw)
+    if text is None:
+        return None
+    match = _BRACKETED.match(text)
+    if match and any(w in text[match.end(1):] for w in _TITLE_WORDS):
+        return match.group(1).strip()
+    parts = text.split()
+    if len(parts) == 2 and any(parts[1].endswith(w) for w in _TITLE_WORDS):
+        return parts[0]
+    return text
+
+
+def _percent_text(raw: object) -> str | None:
+    """A number in a column headed （%）: as the sheet shows it (0.65 formatted 0% → ``65%``)."""
+    if isinstance(raw, (int, float)) and not isinstance(raw, bool):
+        number = Decimal(repr(raw)) * (100 if abs(raw) <= 1 else 1)
+        return f"{number.normalize():f}%"
+    return _plain_text(raw)
+
+
 def _plain_text(raw: object) -> str | None:
     if type(raw) is str and len(raw) > 2 and raw[0] not in _MAYBE_BLANK:
         return raw.strip()
@@ -160,6 +189,8 @@ def _parser_of(kind: str, *, unit: str, year: int, period_end: dt.date, epoch190
         return lambda raw: tuple(split_problems(raw))
     if kind == "code":
         return _code
+    if kind == "person":
+        return parse_person
     return _plain_text  # name, text, unit (a unit's name; resolved by the reader)
 
 
@@ -170,4 +201,6 @@ def compile_column(column, *, money_unit: str, year: int, period_end: dt.date, e
     """
     kind = "money" if column.field.startswith("month:") else BY_FIELD[column.field].kind
     parse = _parser_of(kind, unit=column.unit or money_unit, year=year, period_end=period_end, epoch1904=epoch1904)
+    if kind == "text" and "%" in column.header:
+        parse = _percent_text
     return ColumnParser(column.field, column.index, column.header, _guarded(parse))

@@ -19,13 +19,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 __all__ = ["ColumnSpec", "COLUMNS", "BY_FIELD", "FIELDS", "MONEY_FIELDS", "TEXT_FIELDS", "PROJECT_TARGETS",
-           "label"]
+           "ALTERNATIVES", "label"]
 
 
 @dataclass(frozen=True)
 class ColumnSpec:
     field: str
-    kind: str  # parser kind in column_parsers: name code text money date started nature unit problems level
+    kind: str  # parser kind in column_parsers: name code text person money date started nature unit problems level
     type: type
     targets: tuple[str, ...]  # "table.column" in the ledger
     label: str
@@ -50,8 +50,8 @@ COLUMNS: tuple[ColumnSpec, ...] = (
     ColumnSpec("actual_start", "started", dt.date, ("projects.actual_start",), "实际开工时间"),
     ColumnSpec("planned_completion", "date", dt.date, ("annual_plans.planned_completion",), "计划竣工时间"),
     ColumnSpec("problems", "problems", tuple, ("problems.text",), "存在问题"),
-    ColumnSpec("leader", "text", str, ("projects.leader",), "包联领导"),
-    ColumnSpec("liaison", "text", str, ("projects.liaison",), "服务专员"),
+    ColumnSpec("leader", "person", str, ("projects.leader",), "包联领导"),
+    ColumnSpec("liaison", "person", str, ("projects.liaison",), "服务专员"),
     ColumnSpec("level", "level", str, ("projects.level",), "项目级别"),
     ColumnSpec("department", "unit", int, ("projects.department_id",), "责任单位"),
     ColumnSpec("township", "unit", int, ("projects.township_id",), "所在乡镇"),
@@ -59,10 +59,14 @@ COLUMNS: tuple[ColumnSpec, ...] = (
     ColumnSpec("note", "text", str, ("projects.note",), "备注"),
 )
 
+#: Headers that mean one of two fields: when the first field already has a column headed
+#: more plainly (建设性质 beside 项目类别), the header is read as the second field.
+ALTERNATIVES = {"项目类别": "industry", "类别": "industry", "项目类型": "industry", "建设类别": "industry"}
+
 BY_FIELD = {spec.field: spec for spec in COLUMNS}
 FIELDS = tuple(BY_FIELD)
 MONEY_FIELDS = tuple(s.field for s in COLUMNS if s.kind == "money")
-TEXT_FIELDS = tuple(s.field for s in COLUMNS if s.kind == "text")
+TEXT_FIELDS = tuple(s.field for s in COLUMNS if s.kind in ("text", "person"))
 #: field -> projects column, for the fields a sheet row may set on its project (name/township aside)
 PROJECT_TARGETS = {s.field: s.column_in("projects") for s in COLUMNS
                    if s.column_in("projects") and s.field not in ("name", "township")}

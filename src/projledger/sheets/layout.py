@@ -86,6 +86,8 @@ class Layout:
     seq_index: int | None = None  # the 序号 column (recognised, not imported)
     fill_text: str | None = None  # the joined fill-in row(s) above the header
     above: list[tuple[int, str, str]] = field(default_factory=list)  # (index, class, text) above the header
+    title_period: tuple[int, int] | None = None  # the period the title/sub-titles name (headers aside)
+    header_month: int | None = None  # the latest month a visible year-to-date header names
     unknown_columns: list[tuple[int, str]] = field(default_factory=list)  # (index, header) not mapped
 
     def column(self, field_name: str) -> Column | None:
@@ -439,6 +441,9 @@ def find_layout(sheet: Sheet, synonyms: dict[str, list[str]]) -> Layout | None:
         seq_index=best.seq_index,
         fill_text=above["fill"],
         above=above["rows"],
+        title_period=detect_period([above["title"] or ""] + above["others"], fill_date),
+        header_month=max((c.month for c in best.columns if c.field == "ytd_completed" and c.month and not c.hidden),
+                         default=None),
     )
 
 
@@ -456,6 +461,7 @@ def pick_data_sheets(sheets: list[Sheet], synonyms: dict[str, list[str]],
     names = "".join(f"“{s.name}”" for s in sheets) or "（无工作表）"
     where = f"文件“{name}”" if name else "文件"
     raise DataError(
-        f"{where}中没有找到项目表：工作表{names}都没有包含“项目名称”等表头的行"
-        "（表头须在前15行内，可用 header_synonyms 文件补充表头写法）"
+        f"{where}中没有找到项目表：工作表{names}都没有包含“项目名称”等表头的行。"
+        "请报送每个项目一行的明细表（表头含“项目名称”，在前15行内；汇总表、交叉表不能导入；"
+        "新的表头写法可用 header_synonyms 文件补充）"
     )

@@ -88,7 +88,7 @@ def read_file(path: Path, ctx: ImportContext) -> FileRead:
         readers = _readers(ctx.options.kind)
         chosen = next((r for r in readers if r.detect(book, ctx)), None)
         if chosen is None:
-            parsed.errors.append(RowError(None, None, None, None, readers[-1].refusal(book, ctx)))
+            parsed.errors.append(readers[-1].refusal(book, ctx))
             return parsed
         return chosen.read(book, ctx)
     except ProjledgerError as exc:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import sqlite3
 
 from projledger.errors import ProjledgerError
-from projledger.sheets.base import Book, ImportContext, SheetReader
+from projledger.sheets.base import Book, ImportContext, SheetReader, first_sheet
 from projledger.sheets.layout import find_layout
 from projledger.sheets.records import FileRead, FileResult, RowError, RowNote, SheetReading
 from projledger.sheets.rows import RowShape, classify_row
@@ -45,9 +45,10 @@ class ReserveReader(SheetReader):
                 return True
         return False
 
-    def refusal(self, book: Book, ctx: ImportContext) -> str:
-        return (f"文件“{book.path.name}”不像项目储备库表：没有找到“项目名称”以及投资匡算、项目来源、"
-                "未来三年预计投资、储备库层级、项目阶段中至少两列的表头")
+    def refusal(self, book: Book, ctx: ImportContext) -> RowError:
+        return RowError(first_sheet(book), None, None, None,
+                        f"文件“{book.path.name}”不像项目储备库表：没有找到“项目名称”以及投资匡算、项目来源、"
+                        "未来三年预计投资、储备库层级、项目阶段中至少两列的表头")
 
     def read(self, book: Book, ctx: ImportContext) -> FileRead:
         from projledger.reserve_import import read_reserve_rows

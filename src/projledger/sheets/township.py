@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from projledger.errors import DataError, ProjledgerError
 from projledger.period import Period
-from projledger.sheets.base import Book, ImportContext, SheetReader
+from projledger.sheets.base import Book, ImportContext, SheetReader, first_sheet
 from projledger.sheets.column_choice import choose_columns
 from projledger.sheets.layout import Layout, pick_data_sheets
 from projledger.sheets.records import FileRead, FileResult, RowError, SheetReading
@@ -40,8 +40,11 @@ class TownshipReader(SheetReader):
         book.found["township"] = found
         return True
 
-    def refusal(self, book: Book, ctx: ImportContext) -> str:
-        return book.found.get("township_refusal") or super().refusal(book, ctx)
+    def refusal(self, book: Book, ctx: ImportContext) -> RowError:
+        message = book.found.get("township_refusal")
+        if message is None:
+            return super().refusal(book, ctx)
+        return RowError(first_sheet(book), None, None, None, message)
 
     def read(self, book: Book, ctx: ImportContext) -> FileRead:
         parsed = FileRead(path=book.path, reader=self.name, sha256=book.sha256)
@@ -95,8 +98,12 @@ def _resolve_township(units, parsed: FileRead, option: str | None, detected: str
     try:
         unit = units.resolve(name, "township", role="乡镇")
     except ProjledgerError as exc:
-        if has_column and not option:  # 全县…汇总表: each row names its township
-            parsed.warnings.append(f"表中的“{name}”不是已知乡镇，按各行“所在乡镇”导入")
+        if has_column and not option:  # 全县…汇总表 or a department's sheet: each row names its township
+            found = units.find(name)
+            if found is None:
+                parsed.warnings.append(f"表中的“{name}”不是已知乡镇，按各行“所在乡镇”导入")
+            elif found.kind == "department":  # a 县直部门's own sheet: it is each project's department
+                parsed.payload = {"department": found.id}
             return
         source = "--township" if option else "表中的填报单位/标题"
         parsed.errors.append(RowError(None, None, None, name, f"{source}：{exc.message}"))
@@ -137,6 +144,18 @@ def _sheet_nature(name: str, parsed: FileRead) -> str | None:
     return nature
 
 
+def _check_title_against_headers(parsed: FileRead, chosen: list) -> None:
+    """A title naming one month over headers naming another (last month's template with a new
+    title): the figures' month cannot be told, so the file is refused."""
+    for sheet, layout in chosen:
+        titled, month = layout.title_period, layout.header_month
+        if titled and month and titled[1] != month:
+            header = next(c.header for c in layout.columns if c.field == "ytd_completed" and c.month == month)
+            parsed.errors.append(RowError(sheet.name, None, header, None,
+                                          f"标题写的是{titled[1]}月，表头“{header}”却是1-{month}月：看不出数字截至哪个月；"
+                                          "请核对后把标题或表头改为一致再报送（或用 --period 指定期间）"))
+
+
 def _read(parsed: FileRead, book: Book, ctx: ImportContext) -> None:
     found = book.found.get("township")
     if found is None:
@@ -149,6 +168,8 @@ def _read(parsed: FileRead, book: Book, ctx: ImportContext) -> None:
     parsed.fill_date = next((lay.fill_date for _, lay in chosen if lay.fill_date), None)
     _resolve_township(ctx.units, parsed, options.township, township, has_township_column)
     _resolve_period(parsed, options.period, period)
+    if not options.period:
+        _check_title_against_headers(parsed, chosen)
     parsed.report_date = options.report_date or parsed.fill_date
     for sheet, _ in chosen:
         if sheet.truncated:

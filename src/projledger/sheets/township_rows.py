@@ -20,6 +20,7 @@ the people named as leaders.
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 from projledger.errors import ProjledgerError
@@ -103,6 +104,7 @@ class SheetWalk:
         self.category_industry: str | None = None
         self.last: ImportedRow | None = None  # the project row a continuation belongs to
         self.last_failed = False
+        self.in_package = False
         self.totals = TotalsCheck(self.sheet.name, {k: v for k, v in self.headers.items() if k in MONEY_FIELDS})
 
     # -- the walk -----------------------------------------------------------------
@@ -116,6 +118,7 @@ class SheetWalk:
             self.reading.notes.append(RowNote(numbers[index], "header", text))
         self._note_columns()
         rows, continuation = self._merged_body(rows)
+        packages = self._packages(rows)
         for index in range(self.layout.data_start, len(rows)):
             cells = rows[index]
             if not cells:
@@ -125,6 +128,8 @@ class SheetWalk:
                 self._continuation(cells, excel_row, merged=True)
                 continue
             kind, value = classify_row(cells, self.shape)
+            if kind == "project" and packages and self._package_row(cells, excel_row, packages):
+                continue
             if kind == "project":
                 self._project(cells, excel_row)
                 continue
@@ -178,6 +183,31 @@ class SheetWalk:
             unit = (column.unit or self.layout.money_unit) if money else None
             notes.append(ColumnNote(column.letter, column.header, column.field if used else None, unit,
                                     self.choice.notes.get(index)))
+
+    # -- 打包项目: a row whose sub-projects follow as 1-1, 1-2 (or 3.1, 3.2) ----------------
+    def _packages(self, rows: list) -> set[int]:
+        """The 序号 numbers that have sub-projects numbered under them."""
+        seq = self.shape.seq_index
+        if seq is None:
+            return set()
+        return {parent for cells in rows[self.layout.data_start:]
+                if seq < len(cells) and (parent := _seq_parent(cells[seq])) is not None}
+
+    def _package_row(self, cells: list, excel_row: int, packages: set[int]) -> bool:
+        """A package row is the total of its sub-projects (checked, not imported)."""
+        seq = cells[self.shape.seq_index] if self.shape.seq_index < len(cells) else None
+        if self.in_package and _seq_parent(seq) is None:
+            self.category += 1  # the package's sub-projects have ended
+            self.in_package = False
+        if _seq_number(seq) not in packages:
+            return False
+        self.category += 1
+        self.in_package = True
+        self._note_total("category", cells, excel_row)
+        text = "  ".join(display(v) for v in cells if v is not None and display(v))
+        self.reading.notes.append(RowNote(excel_row, "totals", text, "打包项目，按其子项目核对"))
+        self.last = None
+        return True
 
     # -- merged body cells ----------------------------------------------------------
     def _merged_body(self, rows: list) -> tuple[list, set[int]]:
@@ -304,6 +334,8 @@ class SheetWalk:
         out.update(money)
         if "department" in ids:
             out["department"] = ids["department"]
+        elif isinstance(self.parsed.payload, dict) and self.parsed.payload.get("department"):
+            out["department"] = self.parsed.payload["department"]  # the sheet of a department
         for key in ("planned_start", "actual_start", "planned_completion"):
             parsed = values.get(key)
             if parsed is None:
@@ -395,6 +427,27 @@ class SheetWalk:
             if ok and parsed.amount is not None:
                 stated[column.field] = parsed.amount
         self.totals.add_total(kind, excel_row, label, self.section, stated, uncalculated, self.category)
+
+
+_SUB_SEQ = re.compile(r"^(\d{1,3})\s*[-－—.．]\s*\d{1,3}$")
+
+
+def _seq_parent(value: object) -> int | None:
+    """``1-2`` / ``1.2`` / 3.1 (a number WPS kept) → 1 / 1 / 3: the package a sub-project is under."""
+    if isinstance(value, float) and not value.is_integer() and 0 < value < 1000:
+        return int(value)
+    if isinstance(value, str):
+        match = _SUB_SEQ.match(squash(value))
+        return int(match.group(1)) if match else None
+    return None
+
+
+def _seq_number(value: object) -> int | None:
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and float(value).is_integer():
+        return int(value)
+    if isinstance(value, str) and squash(value).rstrip("、.．").isdigit():
+        return int(squash(value).rstrip("、.．"))
+    return None
 
 
 def _place(seen: tuple[str, int], sheet: str) -> str:

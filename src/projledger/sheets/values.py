@@ -253,6 +253,8 @@ def parse_date(
     if isinstance(raw, (int, float)) and not isinstance(raw, bool):
         return _date_from_number(raw, epoch1904)
     if isinstance(raw, str):
+        if squash(raw).rstrip("。.") in _UNDECIDED or squash(raw).rstrip("。.") in _NOT_STARTED:
+            return ParsedDate(None, "day", ())  # 待定 / 未开工: no date yet
         return _date_from_text(raw, period_year)
     raise ValueProblem(f"“{_show(raw)}”不是有效日期")
 
@@ -360,6 +362,9 @@ _STARTED = frozenset({"已开工", "已开工建设", "已开", "是"})
 _NOT_STARTED = frozenset({"未开工", "未开", "否", "尚未开工", "暂未开工"})
 
 
+_UNDECIDED = frozenset({"待定", "未定", "暂定", "待确定", "暂未确定", "未确定", "不详"})
+
+
 def parse_started(raw: object, period_end: date, period_year: int | None, *,
                   epoch1904: bool = False) -> ParsedDate:
     """An actual-start cell: a date, ``已开工`` (→ period end, estimated) or ``未开工`` (None)."""
@@ -412,14 +417,23 @@ _ENUMERATOR = re.compile(
 )
 
 
+# Once a list has begun (1. …), the next number may follow without a separator, as people
+# type it: "1.资料不全2.资金缺口0.5亿元3、道路未贯通" — the digit before it must not be a digit.
+_LOOSE_ENUMERATOR = re.compile(
+    rf"(?<![0-9０-９.．])(?P<arabic>{_DIGIT}{{1,2}})\s*(?:[.．](?!{_DIGIT})|、(?!{_DIGIT}))"
+    rf"|(?P<hanzi>[{_HANZI_NUM}]{{1,3}})、"
+)
+
+
 def _separated(text: str, start: int) -> bool:
     return start == 0 or text[start - 1] in _SEPARATORS or text[start - 1].isspace()
 
 
 def _enumerator_number(match: re.Match[str]) -> int:
-    if match["circled"]:
-        return ord(match["circled"]) - ord("①") + 1
-    token = match["paren"] or match["arabic"] or match["hanzi"]
+    groups = match.groupdict()
+    if groups.get("circled"):
+        return ord(groups["circled"]) - ord("①") + 1
+    token = groups.get("paren") or groups.get("arabic") or groups.get("hanzi")
     if token[0] in _HANZI_NUM:
         return _hanzi_number(token)
     return int(nfkc(token))
@@ -450,6 +464,8 @@ def split_problems(raw: object) -> list[str]:
         if _enumerator_number(match) == expected and not reference:
             marks.append(match)
             expected += 1
+    if len(marks) == 1 and (marks[0]["arabic"] or marks[0]["hanzi"]):
+        marks = _loose_marks(text, marks)
     if not marks:
         return _unique([text.strip(_TRIM)])
     pieces = [text[: marks[0].start()].strip(_TRIM)]
@@ -458,6 +474,16 @@ def split_problems(raw: object) -> list[str]:
     ends = [m.start() for m in marks[1:]] + [len(text)]
     pieces += [text[m.end():end].strip(_TRIM) for m, end in zip(marks, ends)]
     return _unique(pieces)
+
+
+def _loose_marks(text: str, marks: list) -> list:
+    """The list started with 1. at the front: the next numbers, even without a separator."""
+    found, expected = list(marks), 2
+    for match in _LOOSE_ENUMERATOR.finditer(text, marks[0].end()):
+        if _enumerator_number(match) == expected:
+            found.append(match)
+            expected += 1
+    return found
 
 
 def _unique(pieces: list[str]) -> list[str]:
