@@ -124,3 +124,26 @@ def test_existing_file_is_replaced_whole(ledger_cli, tmp_path):
     ledger_cli("problem", "sheet", "--as-of", "2026-11-21", "--out", str(out))
     assert read_rows(out)[2] == HEADERS
     assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
+
+
+def test_decided_items_follow_on_their_own_sheet(ledger_cli, tmp_path):
+    """Meeting on Tue 11-10: item due 10 working days later, Tue 11-24; as of Sat 11-28 it is
+    25, 26, 27 = 3 working days over → 黄牌; the other is due 12-31 → no card."""
+    from python_calamine import CalamineWorkbook
+
+    ledger_cli("meeting", "add", "--kind", "月调度会", "--on", "2026-11-10")
+    ledger_cli("meeting", "item", "add", "1", "--text", "落实配套资金", "--lead", "发改局", "--project", CODE1)
+    ledger_cli("meeting", "item", "add", "1", "--text", "=1+1", "--lead", "交通局", "--due", "2026-12-31")
+    out = tmp_path / "清单.xlsx"
+    result = ledger_cli("problem", "sheet", "--as-of", "2026-11-28", "--out", str(out))
+    assert "2项未办结议定事项（红牌0、黄牌1、蓝牌0）" in result.stdout
+    workbook = CalamineWorkbook.from_path(str(out))
+    assert workbook.sheet_names == ["问题清单", "议定事项"]
+    rows = workbook.get_sheet_by_name("议定事项").to_python()
+    assert rows[0][0] == "示范县会议议定事项跟踪督办清单"
+    assert rows[2] == ["序号", "会议", "议定事项", "牵头单位", "相关项目", "交办日期", "完成时限", "逾期工作日", "亮牌"]
+    D = dt.date
+    assert rows[3:] == [
+        [1.0, "2026-11-10 月调度会", "落实配套资金", "县发改局", "城关物流园", D(2026, 11, 10), D(2026, 11, 24), 3.0, "黄牌"],
+        [2.0, "2026-11-10 月调度会", "=1+1", "县交通局", "", D(2026, 11, 10), D(2026, 12, 31), "", ""],
+    ]

@@ -264,8 +264,12 @@ def problem_sheet(
     if summary.provisional_rows:
         warn(f"{len(summary.provisional_rows)}个问题的解决时限为暂定（当年调休安排尚未发布）")
     c = summary.counts
+    items = ""
+    if summary.items:
+        i = summary.item_counts
+        items = f"；{summary.items}项未办结议定事项（红牌{i['red']}、黄牌{i['yellow']}、蓝牌{i['blue']}）"
     console().print(f"已导出问题清单“{summary.path}”：{summary.rows}个未办结问题（红牌{c['red']}、"
-                    f"黄牌{c['yellow']}、蓝牌{c['blue']}）", markup=False)
+                    f"黄牌{c['yellow']}、蓝牌{c['blue']}）{items}", markup=False)
 
 
 def register(app: typer.Typer) -> None:

@@ -11,6 +11,11 @@ width, the header row repeated on every page and panes frozen under it
 :func:`projledger.reports.xlsx.put`, so a problem typed as ``=HYPERLINK(…)`` stays text.
 Deadlines computed with a provisional calendar are named in a note under the table.
 
+Decided items (会议议定事项, :mod:`projledger.meetings`) open as of the date follow on a second
+sheet, 议定事项, in the same order and style (columns 序号, 会议, 议定事项, 牵头单位, 相关项目,
+交办日期, 完成时限, 逾期工作日, 亮牌; like a problem's, the card is its 完成时限's — the missing-解决意见
+card is ``warn``'s); the sheet is there only when such items exist.
+
 Import inside commands only (openpyxl).
 """
 
@@ -23,12 +28,15 @@ from pathlib import Path
 from projledger.cards import CARD_ORDER, Card
 from projledger.problems import Problem, ProblemStore
 
-__all__ = ["SheetRow", "SheetSummary", "HEADERS", "problem_sheet_rows", "write_problem_sheet"]
+__all__ = ["SheetRow", "ItemRow", "SheetSummary", "HEADERS", "ITEM_HEADERS", "problem_sheet_rows",
+           "item_sheet_rows", "write_problem_sheet"]
 
 HEADERS = ("序号", "项目名称", "所在乡镇", "问题", "牵头单位", "提出日期", "解决时限", "逾期工作日", "亮牌")
 _WIDTHS = (6, 28, 12, 44, 16, 12, 12, 10, 8)
 _CARD_COLUMN = HEADERS.index("亮牌") + 1
 SHEET_TITLE = "重大项目落地亟待解决问题清单"
+ITEM_HEADERS = ("序号", "会议", "议定事项", "牵头单位", "相关项目", "交办日期", "完成时限", "逾期工作日", "亮牌")
+_ITEM_WIDTHS = (6, 22, 44, 16, 24, 12, 12, 10, 8)
 
 
 @dataclass(frozen=True)
@@ -44,11 +52,42 @@ class SheetSummary:
     rows: int
     counts: dict[str, int]  # red / yellow / blue / none
     provisional_rows: tuple[int, ...]  # 序号 of rows whose 解决时限 is provisional
+    items: int = 0  # open decided items on the 议定事项 sheet
+    item_counts: dict[str, int] | None = None
+
+
+@dataclass(frozen=True)
+class ItemRow:
+    """An open decided item with its 完成时限 card and working days past it."""
+
+    item: object  # projledger.meetings.MeetingItem
+    card: Card | None
+    overdue_workdays: int
+
+    @property
+    def problem(self):  # the sort key reads ``problem.due_on`` / ``problem.id``
+        return self.item
 
 
 def _sort_key(row: SheetRow) -> tuple:
     rank = CARD_ORDER.index(row.card) if row.card is not None else len(CARD_ORDER)
     return (rank, -row.overdue_workdays, row.problem.due_on or dt.date.max, row.problem.id)
+
+
+def item_sheet_rows(db, as_of: dt.date, *, calendar=None, settings=None) -> list[ItemRow]:
+    """The decided items open on ``as_of`` with the card of their 完成时限, in the problems' order."""
+    from projledger.meetings import ITEM, MeetingStore
+    from projledger.tracking import due_card, overdue_workdays
+
+    if not db["meeting_items"].exists():
+        return []
+    store = MeetingStore(db, settings=settings, calendar=calendar)
+    thresholds = store.thresholds()
+    rows = []
+    for item in store.open_items_as_of(as_of):
+        found = due_card(ITEM, item, as_of, store.calendar, thresholds)
+        rows.append(ItemRow(item, found.card if found else None, overdue_workdays(item, as_of, store.calendar)))
+    return sorted(rows, key=_sort_key)
 
 
 def problem_sheet_rows(db, as_of: dt.date, *, calendar=None, settings=None) -> list[SheetRow]:
@@ -88,7 +127,8 @@ def _subtitle(as_of: dt.date, counts: dict[str, int], total: int) -> str:
             f"黄牌{counts['yellow']}个、蓝牌{counts['blue']}个")
 
 
-def _style_rows(ws, header_row: int, rows: list[SheetRow], values: list[tuple]) -> None:
+def _style_rows(ws, header_row: int, rows: list, values: list[tuple], *, widths=_WIDTHS,
+                wrapped=(2, 4, 5), centred=(1, 6, 7, 8, 9)) -> None:
     """Row heights for wrapped text, alignment, and the card colour in the 亮牌 cell.
 
     Every data cell of a column has the same style, so the first row's is set once and
@@ -101,15 +141,15 @@ def _style_rows(ws, header_row: int, rows: list[SheetRow], values: list[tuple]) 
     from projledger.reports.xlsx import CARD_FILLS, put
 
     first = header_row + 1
-    for column in range(1, len(HEADERS) + 1):
-        # wrap 项目名称/问题/牵头单位; centre 序号, dates, 逾期工作日, 亮牌; all vertically centred
+    for column in range(1, len(widths) + 1):
+        # problems: wrap 项目名称/问题/牵头单位; centre 序号, dates, 逾期工作日, 亮牌; all vertically centred
         ws.cell(row=first, column=column).alignment = Alignment(
-            vertical="center", wrap_text=column in (2, 4, 5),
-            horizontal="center" if column in (1, 6, 7, 8, 9) else "left")
-    styles = [copy(ws.cell(row=first, column=c)._style) for c in range(1, len(HEADERS) + 1)]
+            vertical="center", wrap_text=column in wrapped,
+            horizontal="center" if column in centred else "left")
+    styles = [copy(ws.cell(row=first, column=c)._style) for c in range(1, len(widths) + 1)]
     card_styles: dict[str, object] = {}
     for offset, (row, cells) in enumerate(zip(rows, values), start=1):
-        ws.row_dimensions[header_row + offset].height = _row_height(cells)
+        ws.row_dimensions[header_row + offset].height = _row_height(cells, widths)
         if offset > 1:
             for column, style in enumerate(styles, start=1):
                 ws.cell(row=header_row + offset, column=column)._style = copy(style)
@@ -163,5 +203,30 @@ def write_problem_sheet(db, as_of: dt.date, dest: Path, *, calendar=None, settin
     # setup_sheet leaves the footer (第 N 页) 0.1" of room, which LibreOffice clips: give it space.
     ws.page_margins.bottom, ws.page_margins.footer = 0.75, 0.3
     ws.print_area = f"A1:I{last + (2 if provisional else 0)}"
+    items = item_sheet_rows(db, as_of, calendar=calendar, settings=settings)
+    item_counts = _items_sheet(workbook, items, as_of, county or settings.county_name) if items else None
     path = save_workbook(workbook, Path(dest))
-    return SheetSummary(path, len(rows), counts, provisional)
+    return SheetSummary(path, len(rows), counts, provisional, len(items), item_counts)
+
+
+def _items_sheet(workbook, rows: list[ItemRow], as_of: dt.date, county: str) -> dict[str, int]:
+    """The 议定事项 sheet: open decided items worst first, styled like the problems."""
+    from projledger.reports.xlsx import DATE, INTEGER, setup_sheet, write_table, write_title
+
+    counts = {"red": 0, "yellow": 0, "blue": 0, "none": 0}
+    for row in rows:
+        counts[row.card.key if row.card else "none"] += 1
+    ws = workbook.create_sheet("议定事项")
+    subtitle = (f"截至{_cn_date(as_of)}，未办结议定事项{len(rows)}项，其中红牌{counts['red']}项、"
+                f"黄牌{counts['yellow']}项、蓝牌{counts['blue']}项")
+    header_row = write_title(ws, f"{county}会议议定事项跟踪督办清单", len(ITEM_HEADERS), subtitle=subtitle)
+    values = [(n, f"{r.item.meeting_on.isoformat()} {r.item.meeting_kind}", r.item.text, r.item.lead_unit,
+               r.item.project_name, r.item.assigned_on, r.item.due_on, r.overdue_workdays or None,
+               r.card.label if r.card else None) for n, r in enumerate(rows, start=1)]
+    write_table(ws, header_row, ITEM_HEADERS, values, widths=_ITEM_WIDTHS, wrap_columns=(1, 2, 3, 4),
+                formats={0: INTEGER, 5: DATE, 6: DATE, 7: INTEGER})
+    _style_rows(ws, header_row, rows, values, widths=_ITEM_WIDTHS, wrapped=(2, 3, 4, 5))
+    setup_sheet(ws, header_row=header_row, first_column_frozen=2, last_column=len(ITEM_HEADERS))
+    ws.page_margins.bottom, ws.page_margins.footer = 0.75, 0.3
+    ws.print_area = f"A1:I{header_row + len(rows)}"
+    return counts
