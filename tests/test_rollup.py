@@ -216,3 +216,20 @@ def test_killed_rollup_leaves_the_previous_rollup_intact(counties, tmp_path):
     assert by_name["灵台县"]["ytd_completed"] in (2200, 100)
     assert by_name["泾川县"] == {r["unit"]: r for r in before}["泾川县"]
     assert len(city.json("project", "list")) == 3
+
+
+def test_county_filter_on_list_warn_and_export(counties, tmp_path):
+    a, b, city = counties
+    assert _rollup(city, a.db_path, b.db_path).exit_code == 0
+    assert [p["code"] for p in city.json("project", "list", "--county", "灵台县")] == ["2026-620822-47-01-000003"]
+    cards = city.json("warn", "--county", "泾川县", "--as-of", "2026-12-31")
+    assert cards["cards"] and {c["project_code"] for c in cards["cards"]} <= {
+        "2026-620821-47-01-000001", "2026-620821-47-01-000002"}
+    out = tmp_path / "灵台县项目.csv"
+    city("export", "projects", "--out", out, "--county", "灵台县")
+    text = out.read_text(encoding="utf-8-sig")
+    assert "物流园" in text and "有机肥加工" not in text
+    missing = city("project", "list", "--county", "泾川", expect=1)
+    assert "汇总库中没有县区“泾川”" in missing.stderr and "泾川县" in missing.stderr
+    own = a("project", "list", "--county", "泾川县", expect=1)
+    assert "只能用于市级汇总库" in own.stderr

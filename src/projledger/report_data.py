@@ -86,6 +86,10 @@ def project_filter_sql(filters: ProjectFilter | None, alias: str = "p") -> tuple
 
         conditions.append(f"{alias}.id IN (SELECT project_id FROM project_tags WHERE tag = ?)")
         params.append(check_tag(filters.tag))
+    # rollup: one county of a city roll-up (its rows' ids carry the county number, see rollup.py)
+    if filters.county is not None:
+        conditions.append(f"({alias}.id >> 32) IN (SELECT county_no FROM rollup_counties WHERE county = ?)")
+        params.append(filters.county)
     if not conditions:
         return "1", []
     return " AND ".join(conditions), params

@@ -55,6 +55,7 @@ __all__ = [
     "inspect_county",
     "copy_plan",
     "is_rollup",
+    "check_county",
     "rollup_counties",
     "build_rollup",
 ]
@@ -275,6 +276,20 @@ def _check_unique_keys(conn: sqlite3.Connection, plan: TablePlan) -> None:
 
 
 # ---------------------------------------------------------------- the roll-up file
+
+
+def check_county(db, name: str) -> str:
+    """``--county NAME`` on a roll-up: the county as the roll-up names it; DataError otherwise."""
+    counties = [c["county"] for c in rollup_counties(db)]
+    if not counties:
+        raise DataError("--county 只能用于市级汇总库（projledger rollup 生成）；县台账本身就是一个县")
+    if name in counties:
+        return name
+    import difflib
+
+    close = difflib.get_close_matches(name, counties, n=3, cutoff=0.3)
+    hint = f"；您是不是要找：{'、'.join(close)}" if close else f"；汇总库中有：{'、'.join(counties[:10])}"
+    raise DataError(f"汇总库中没有县区“{name}”{hint}")
 
 
 def rollup_counties(db) -> list[dict]:

@@ -141,6 +141,7 @@ def project_list(
     level: Annotated[Optional[str], typer.Option("--level", help="按项目级别筛选：省重点 / 市重点 / 县重点")] = None,
     tag: Annotated[Optional[str], typer.Option("--tag", help="按清单筛选，如 招商引资重点项目")] = None,
     leader: Annotated[Optional[str], typer.Option("--leader", help="按包联领导筛选（人员名单中的姓名）")] = None,
+    county: Annotated[Optional[str], typer.Option("--county", help="市级汇总库中按县区筛选")] = None,
     as_json: Json = False,
 ) -> None:
     """列出项目。"""
@@ -153,6 +154,12 @@ def project_list(
     with open_ledger(ctx) as ledger:
         projects = Projects(ledger.db).list(township=township, department=department, stage=stage,
                                             level=level, tag=tag)
+        if county is not None:
+            from projledger.report_data import ProjectFilter, filtered_project_ids
+            from projledger.rollup import check_county
+
+            keep = filtered_project_ids(ledger.db, ProjectFilter(county=check_county(ledger.db, county)))
+            projects = [p for p in projects if p.id in keep]
         if leader is not None:
             from projledger.leaders import People
 

@@ -202,6 +202,7 @@ def export(
     fmt: Annotated[Optional[str], typer.Option("--format", help="csv | json | xlsx（默认按文件扩展名）")] = None,
     level: Annotated[Optional[str], typer.Option("--level", help="只导出该级别项目的行：省重点 / 市重点 / 县重点")] = None,
     tag: Annotated[Optional[str], typer.Option("--tag", help="只导出该清单项目的行")] = None,
+    county: Annotated[Optional[str], typer.Option("--county", help="市级汇总库中只导出该县区项目的行")] = None,
 ) -> None:
     """导出台账：项目、年度计划、进度、问题、前期手续（CSV 带 BOM / JSON / Excel），原子写入。"""
     from projledger.report_data import ProjectFilter
@@ -210,12 +211,19 @@ def export(
     name = resolve_table(table)
     dest = Path(out)
     kind = resolve_format(fmt, dest)
-    filters = ProjectFilter(level=level, tag=tag) if (level or tag) else None
     with open_ledger(ctx) as ledger, ledger.snapshot():
+        if county is not None:
+            from projledger.rollup import check_county
+
+            county = check_county(ledger.db, county)
+        filters = ProjectFilter(level=level, tag=tag, county=county) if (level or tag or county) else None
         count = export_table(ledger, name, kind, dest, filters)
     console().print(f"已导出 {count} 行到“{dest}”", markup=False)
 
 
 def register(app: typer.Typer) -> None:
+    from projledger.cli.rollup import report_counties  # the city's report lives with the roll-up
+
+    report_app.command("counties")(report_counties)
     app.add_typer(report_app, name="report")
     app.command("export")(export)

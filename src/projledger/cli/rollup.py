@@ -9,7 +9,7 @@ import typer
 
 from projledger.cli.common import Json, emit_json, is_terminal, say
 
-__all__ = ["register"]
+__all__ = ["register", "report_counties"]
 
 
 def rollup(
@@ -91,6 +91,3 @@ def report_counties(
 
 def register(app: typer.Typer) -> None:
     app.command("rollup")(rollup)
-    from projledger.cli.report import report_app  # TEMPORARY until report counties moves into cli/report.py
-
-    report_app.command("counties")(report_counties)

@@ -25,6 +25,7 @@ def warn_command(
     ctx: typer.Context, as_of: AsOf = None,
     level: Annotated[Optional[str], typer.Option("--level", help="只看该级别的项目：省重点 / 市重点 / 县重点")] = None,
     tag: Annotated[Optional[str], typer.Option("--tag", help="只看该清单的项目")] = None,
+    county: Annotated[Optional[str], typer.Option("--county", help="市级汇总库中只看该县区的项目")] = None,
     as_json: Json = False,
 ) -> None:
     """红黄蓝牌预警：问题、前期手续、开工、投资、节点、竣工、容缺补正、模拟审批到期，最严重的在前，并给出每个项目的总体亮牌。"""
@@ -37,6 +38,12 @@ def warn_command(
         projects = Projects(ledger.db)
         if level or tag:
             result = _only_projects(result, {p.id for p in projects.list(level=level, tag=tag)})
+        if county is not None:
+            from projledger.report_data import ProjectFilter, filtered_project_ids
+            from projledger.rollup import check_county
+
+            keep = filtered_project_ids(ledger.db, ProjectFilter(county=check_county(ledger.db, county)))
+            result = _only_projects(result, keep)
         info = {pid: projects.by_id(pid) for pid in {i.project_id for i in result.items} if pid is not None}
     for message in dict.fromkeys(result.warnings):
         warn(message)
