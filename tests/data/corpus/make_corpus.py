@@ -50,7 +50,8 @@ REPORTED, DUE = "2026-11-03", "2026-11-17"  # a problem's due date: 10 working d
 
 
 def write_xlsx(path: Path, sheets: list[dict]) -> None:
-    """``sheets``: [{"name", "rows", "merge", "hidden", "hidden_cols", "formats", "header", "widths"}]."""
+    """``sheets``: [{"name", "rows", "merge", "hidden", "hidden_cols", "hidden_rows", "autofilter", "formats",
+    "header", "widths", "cached"}]."""
     from openpyxl import Workbook
 
     wb = Workbook()
@@ -71,6 +72,10 @@ def write_xlsx(path: Path, sheets: list[dict]) -> None:
             ws.merge_cells(span)
         for letter in spec.get("hidden_cols", ()):
             ws.column_dimensions[letter].hidden = True
+        for number in spec.get("hidden_rows", ()):
+            ws.row_dimensions[number].hidden = True
+        if spec.get("autofilter"):
+            ws.auto_filter.ref = spec["autofilter"]
         if spec.get("hidden"):
             ws.sheet_state = "hidden"
     wb.properties.created = wb.properties.modified = FIXED
@@ -633,6 +638,35 @@ case("progress_percent", "understood",
       P("东塬镇", "东塬镇村级道路硬化工程", None, None, 600, 600)],
      progress={"东塬镇日光温室建设项目": [PR("2026-10", 800, None, "65%")],
                "东塬镇村级道路硬化工程": [PR("2026-10", 600, None, "100%")]})
+
+
+case("hidden_rows_filter", "understood",
+     "表头上开着筛选，第5行被隐藏（筛选或手工隐藏）：隐藏行也是表里的数，照常导入，并提示第5行是隐藏行，请核对",
+     {"hidden_rows_filter.xlsx": ("xlsx", [sheet([
+         title("城关镇"),
+         ["填报单位：城关镇", None, None, None, FILLED],
+         ["序号", "项目名称", "责任单位", "年度计划", "1-10月完成投资", "形象进度"],
+         [1, "城关镇污水处理厂提标改造项目", "水务局", 2000, 1500, "设备安装"],
+         [2, "城关镇全域旅游服务中心项目", "文旅局", 800, 560, "装饰装修"],
+         [3, "城关镇第二中学宿舍楼项目", "教育局", 1200, 980, "主体完工"],
+     ], merge=["A1:F1"], header=[3], hidden_rows=[5], autofilter="A3:F6", widths={"B": 30})])},
+     [step("hidden_rows_filter.xlsx", S(3, 3, "城关镇"), warnings=[["第5行", "隐藏"]])],
+     [P("城关镇", "城关镇污水处理厂提标改造项目", None, None, 2000, 1500, department="县水务局"),
+      P("城关镇", "城关镇全域旅游服务中心项目", None, None, 800, 560, department="县文旅局"),
+      P("城关镇", "城关镇第二中学宿舍楼项目", None, None, 1200, 980, department="县教育局")])
+
+case("multi_department_cell", "understood",
+     "责任单位一格写了两个单位“住建局（牵头）、水务局”：责任单位取牵头的县住建局，配合的水务局没有地方记，在提示中点名",
+     {"multi_department_cell.xlsx": ("xlsx", [sheet([
+         title("东塬镇"),
+         ["填报单位：东塬镇", None, None, FILLED],
+         ["项目名称", "年度计划", "1-10月完成投资", "责任单位"],
+         ["东塬镇集镇供排水一体化项目", 1600, 1100, "住建局（牵头）、水务局"],
+         ["东塬镇中学运动场改造项目", 500, 420, "教育局"],
+     ], merge=["A1:D1"], header=[3], widths={"A": 30, "D": 24})])},
+     [step("multi_department_cell.xlsx", S(2, 2, "东塬镇"), warnings=[["第4行", "水务局"]])],
+     [P("东塬镇", "东塬镇集镇供排水一体化项目", None, None, 1600, 1100, department="县住建局"),
+      P("东塬镇", "东塬镇中学运动场改造项目", None, None, 500, 420, department="县教育局")])
 
 
 # ---------------------------------------------------------------- refused
