@@ -32,7 +32,7 @@ CN_NUMBERS = "一二三四五六七八九十"
 KIND_WORDS = {"township": "乡镇", "department": "部门"}
 RANK_HEADERS = ("排名", "{unit}", "项目数", "开工率", "年度计划\n(万元)", "累计完成\n(万元)", "投资\n完成率",
                 "办结率", "得分", "备注")
-RANK_WIDTHS = (5, 11.5, 5, 7.5, 11.5, 11.5, 7.5, 8, 7, 12)
+RANK_WIDTHS = (5, 12, 4.5, 8.5, 11, 11, 8.5, 8.5, 8, 9)  # rates, scores and names fit on one line at 9 pt
 RANK_ALIGN = ("center", "left", "right", "right", "right", "right", "right", "right", "right", "left")
 RED_HEADERS = ("序号", "项目名称", "乡镇", "责任部门", "亮牌原因")
 RED_WIDTHS = (4, 15, 6, 8, 22)
