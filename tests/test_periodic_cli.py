@@ -103,6 +103,15 @@ def test_annual_assessment_adds_the_settings_points(county, tmp_path):
     assert values[0] == [1, "甲镇", 2, 100, 2, 102]
 
 
+def test_a_saved_month_keeps_the_rank_it_was_announced_with(county, tmp_path):
+    county("report", "monthly", "--period", "2025-01", "--out", str(tmp_path / "1.xlsx"))  # saves January
+    county("progress", "log", P2, "--period", "2025-01", "--ytd", "2000")  # 乙 would now be first in January
+    data = county.json("report", "quarterly", "--year", "2025", "--quarter", "1", "--out", str(tmp_path / "q.xlsx"))
+    ranks = {u["unit"]: u["months"][0] for u in data["ranks"]["township"]}
+    assert (ranks["乙镇"]["rank"], ranks["甲镇"]["rank"], ranks["丙镇"]["rank"]) == (3, 1, 2)
+    assert ranks["甲镇"]["score"] == 20.0
+
+
 def test_half_and_bad_options(county, tmp_path):
     data = county.json("report", "half", "--year", "2025", "--half", "1", "--out", str(tmp_path / "h.xlsx"))
     # June has no progress and no saved ranking: never ranked, so no 约谈 list, and the brief

@@ -106,6 +106,7 @@ class BriefInput:
     rankings: Mapping[str, Sequence[RankedUnit]] = field(default_factory=dict)
     not_reported: Sequence[str] | None = None  # None: the ledger keeps no submissions
     county_name: str = "示范县"
+    scope: str = ""  # a filtered report (``省重点项目``): the brief says it counts only those
 
 
 # ---------------------------------------------------------------- how figures are said
@@ -240,7 +241,8 @@ def _overall(data: BriefInput) -> BriefPart:
     if not projects:
         return BriefPart("overall", PART_HEADINGS[0], f"今年{area_word(data.county_name)}尚未安排重点项目。", figures)
     note = f"（其中{unset}个项目未填总投资）" if unset else ""
-    text = (f"今年{area_word(data.county_name)}安排重点项目{totals.count}个，项目总投资{say_amount(total)}{note}，"
+    only = f"（本通报只统计{data.scope}）" if data.scope else ""
+    text = (f"今年{area_word(data.county_name)}安排重点项目{totals.count}个{only}，项目总投资{say_amount(total)}{note}，"
             f"年度计划投资{say_amount(totals.annual_plan)}。")
     share = totals.share
     text += f"{months_text(period)}累计完成投资{say_amount(totals.ytd_completed)}"

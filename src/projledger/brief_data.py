@@ -123,4 +123,4 @@ def brief_of(data: "MonthlyData", extras: BriefExtras) -> Brief:
     overdue = sum(1 for row in data.problems if row.problem.due_on is not None and row.problem.due_on < data.as_of)
     problems = ProblemCounts(extras.problems_reported, extras.problems_closed, len(data.problems), overdue)
     return compute_brief(BriefInput(data.period, projects, problems, extras.items, data.ranking.rankings,
-                                    list(data.unreported), data.county_name))
+                                    list(data.unreported), data.county_name, getattr(data, "scope", "")))

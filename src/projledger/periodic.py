@@ -11,9 +11,10 @@
 - **the annual 考核 score** (annual): each unit's December score plus the 加减分 of settings
   ``assessment.adjustments[year][unit]``, ranked again (score descending, then December rank).
 
-A month's ranking is the one the monthly report would give for it — read per month through
-:func:`projledger.report_data.gather_monthly` (the last month, with the brief) and the
-ranking module (the other months).  Only months that are over count (a month's sheets
+A month's ranking is the one its monthly report saved (what was announced at the 调度会);
+where none was saved, the one the monthly report computes now (the ranking module; the last
+month through :func:`projledger.report_data.gather_monthly`, with the brief); a month with
+neither a saved ranking nor any progress record was never ranked.  Only months that are over count (a month's sheets
 arrive after it ends): the summary of an unfinished span says up to which month it goes, and a
 span with no finished month is a usage error.
 
@@ -36,7 +37,7 @@ if TYPE_CHECKING:
     from projledger.report_data import MonthlyData
     from projledger.scoring import RankingRow
 
-__all__ = ["Span", "span_of", "UnitRanks", "AssessmentRow", "PeriodicData", "rank_table",
+__all__ = ["Span", "span_of", "MonthRank", "UnitRanks", "AssessmentRow", "PeriodicData", "rank_table",
            "interview_candidates", "assessment_rows", "gather_periodic", "UNIT_KINDS"]
 
 UNIT_KINDS = ("township", "department")
@@ -241,11 +242,12 @@ def gather_periodic(ledger, span: Span, *, today: dt.date | None = None, filters
     months = reached_months(span, today)
     db = ledger.db
     with read_snapshot(db):
-        ranked = _ranked_months(db, span.year)
+        saved = _saved_rankings(db, span.year)
+        ranked = _ranked_months(db, span.year, saved)
         # the brief speaks of the latest month that was ranked (a month nobody reported is skipped)
         latest = max((m for m in months if str(m) in ranked), default=months[-1])
         monthly = gather_monthly(ledger, latest, as_of=latest.end, filters=filters)
-        rankings = _month_rankings(ledger, months, monthly, ranked)
+        rankings = _month_rankings(ledger, months, monthly, ranked, saved)
         completed = _span_completed(db, months, monthly)
     data = PeriodicData(span, months, monthly, monthly.brief, completed, rankings,
                         {kind: rank_table(months, rankings, kind) for kind in UNIT_KINDS},
@@ -255,27 +257,53 @@ def gather_periodic(ledger, span: Span, *, today: dt.date | None = None, filters
     return data
 
 
-def _ranked_months(db, year: int) -> set[str]:
+@dataclass(frozen=True)
+class MonthRank:
+    """A unit's place in a month's ranking as that month's report saved it."""
+
+    rank: int
+    unit: str
+    score: Decimal
+    bottom3: bool
+    bottom3_streak: int
+
+
+def _saved_rankings(db, year: int) -> dict[str, dict[str, list[MonthRank]]]:
+    """Every ranking saved for ``year``: period → kind → rows in rank order (the unit's
+    current name; the score is stored in hundredths)."""
+    saved: dict[str, dict[str, list[MonthRank]]] = {}
+    for period, kind, unit, rank, score, bottom3, streak in db.execute(
+            "SELECT s.period, s.kind, COALESCE(u.name, s.unit), s.rank, s.score, s.bottom3, s.bottom3_streak"
+            " FROM ranking_snapshots s LEFT JOIN units u ON u.id = s.unit_id WHERE s.year = ?"
+            " ORDER BY s.period, s.kind, s.rank", [year]):
+        saved.setdefault(period, {kind: [] for kind in UNIT_KINDS}).setdefault(kind, []).append(
+            MonthRank(rank, unit, Decimal(score).scaleb(-2), bool(bottom3), streak))
+    return saved
+
+
+def _ranked_months(db, year: int, saved: Mapping[str, object]) -> set[str]:
     """Months of ``year`` that were ranked: a saved ranking, or at least one progress record
     (SPEC §5: a month with neither was never ranked)."""
-    from projledger.ranking import saved_periods
-
     progress = {p for (p,) in db.execute("SELECT DISTINCT period FROM progress WHERE year = ?", [year])}
-    return saved_periods(db, year) | progress
+    return set(saved) | progress
 
 
-def _month_rankings(ledger, months: Sequence[Period], latest: "MonthlyData", ranked: set[str]
-                    ) -> dict[Period, dict[str, list] | None]:
-    """Each month's rankings as its monthly report gives them (None: never ranked); the
-    latest ranked month's are the gathered report's own."""
+def _month_rankings(ledger, months: Sequence[Period], latest: "MonthlyData", ranked: set[str],
+                    saved: Mapping[str, dict[str, list]]) -> dict[Period, dict[str, list] | None]:
+    """Each month's rankings: as its report saved them (what was announced), else as the
+    monthly report computes them now, else None (never ranked)."""
     from projledger.ranking import monthly_ranking
 
     rankings: dict[Period, dict[str, list] | None] = {}
     for month in months:
-        if month == latest.period:
+        if str(month) in saved:
+            rankings[month] = saved[str(month)]
+        elif month == latest.period:
             rankings[month] = latest.ranking.rankings
+        elif str(month) in ranked:
+            rankings[month] = monthly_ranking(ledger, month).rankings
         else:
-            rankings[month] = monthly_ranking(ledger, month).rankings if str(month) in ranked else None
+            rankings[month] = None
     return rankings
 
 
