@@ -157,6 +157,9 @@ class MonthlyData:
     reported: set[str] = field(default_factory=set)
     # brief: the few figures the brief (SPEC §5b) needs beyond the records above
     brief_extras: "BriefExtras | None" = None
+    # meetings: decided items open on as_of, worst first (problem_sheet.ItemRow); they do not
+    # enter the ranking — its resolve rate stays the problems' (SPEC §11)
+    meeting_items: list = field(default_factory=list)
 
     @property
     def brief(self) -> "Brief":
@@ -232,9 +235,13 @@ def _gather(ledger_or_db, db, period: Period, as_of, filters, save) -> MonthlyDa
     calendar = load_calendar(db)
     cards = collect_cards(db, as_of, calendar, settings=settings)
     problems = problem_sheet_rows(db, as_of, calendar=calendar, settings=settings)
+    from projledger.reports.problem_sheet import item_sheet_rows  # meetings
+
+    items = item_sheet_rows(db, as_of, calendar=calendar, settings=settings)
     if keep is not None:
         cards = _only_projects(cards, keep)
         problems = [row for row in problems if row.problem.project_id in keep]
+        items = [row for row in items if row.item.project_id in keep]
     lines = project_lines(db, period, cards, keep)
     names = {line.project_id: line.name for line in lines}
     names.update(_project_names(db, {i.project_id for i in cards.items if i.project_id is not None} - set(names)))
@@ -244,7 +251,7 @@ def _gather(ledger_or_db, db, period: Period, as_of, filters, save) -> MonthlyDa
     extras = gather_brief_extras(db, period, as_of, keep)
     return MonthlyData(period, as_of, settings.county_name, weights, ranking, lines, problems, cards, names,
                        filters=filters, save=save, fresh_rankings=fresh if save else {},
-                       unreported=unreported, reported=reported, brief_extras=extras)
+                       unreported=unreported, reported=reported, brief_extras=extras, meeting_items=items)
 
 
 def _reporting(db, period: Period) -> tuple[set[str], list[str]]:

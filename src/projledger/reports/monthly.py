@@ -66,7 +66,7 @@ NULL = "—"
 KIND_WORDS = {"township": "乡镇", "department": "部门"}
 ITEM_KINDS = {"problem": "问题", "procedure": "前期手续", "start": "开工", "invest": "投资",
               "milestone": "节点", "completion": "竣工", "supplement": "容缺补正材料",
-              "simulated_expiry": "模拟审批到期"}  # cycle kinds; other kinds fall back to their key
+              "simulated_expiry": "模拟审批到期", "meeting_item": "议定事项", "reply": "未提解决意见"}  # cycle kinds; other kinds fall back to their key
 
 
 def default_filename(period: str | Period) -> str:
@@ -288,6 +288,26 @@ def _problems_sheet(workbook, bulk: BulkRows, report: "MonthlyData") -> None:
                 PROBLEM_HEADERS, PROBLEM_WIDTHS, PROBLEM_FORMATS, rows, wrap=(1, 3), special=special)
 
 
+ITEM_HEADERS = ("序号", "会议", "议定事项", "牵头单位", "相关项目", "完成时限", "状态", "逾期工作日", "亮牌")
+ITEM_WIDTHS = (6, 20, 44, 14, 24, 11, 8, 9, 7)
+
+
+def _items_sheet(workbook, bulk: BulkRows, report: "MonthlyData") -> None:  # meetings
+    """会议议定事项 open on the report date, worst first; no sheet when there are none."""
+    entries = report.meeting_items
+    if not entries:
+        return
+    as_of = report.ranking.as_of
+    rows = [[n, f"{e.item.meeting_on.isoformat()} {e.item.meeting_kind}", e.item.text, e.item.lead_unit,
+             e.item.project_name, e.item.due_on, _problem_state(e.item, as_of), e.overdue_workdays or None,
+             e.card.label if e.card else None] for n, e in enumerate(entries, start=1)]
+    card_styles = _card_styles(bulk)
+    special = {8: lambda i, value: card_styles[entries[i].card] if value else None}
+    subtitle = f"截至{_cn_date(as_of)}，未办结议定事项{len(rows)}项；{_card_counts(e.card for e in entries)}"
+    _long_sheet(workbook, bulk, "议定事项", f"{report.county_name}会议议定事项跟踪督办清单", subtitle, ITEM_HEADERS,
+                ITEM_WIDTHS, {0: INTEGER, 5: DATE, 7: INTEGER}, rows, wrap=(1, 2, 4), special=special)
+
+
 WARNING_HEADERS = ("序号", "亮牌", "类别", "项目名称", "事项", "原因", "时限")
 WARNING_WIDTHS = (6, 7, 9, 30, 30, 50, 11)
 WARNING_FORMATS = {0: INTEGER, 6: DATE}
@@ -324,6 +344,7 @@ def build_workbook(report: "MonthlyData") -> BulkRows:
     _ranking_sheet(workbook, report, "department")
     _projects_sheet(workbook, bulk, report)
     _problems_sheet(workbook, bulk, report)
+    _items_sheet(workbook, bulk, report)  # meetings
     _warnings_sheet(workbook, bulk, report, report.project_names)
     workbook.active = 0
     return bulk
