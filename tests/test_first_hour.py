@@ -55,6 +55,7 @@ def test_report_warns_while_the_county_name_is_the_placeholder(project):
 
 @pytest.mark.parametrize("command", [
     ("problem", "close", "1", "--resolution", "已落实"),
+    ("problem", "reply", "1", "--text", "已对接自然资源局"),
     ("procedure", "done", CODE, "环评"),
     ("project", "complete", CODE),
 ])

@@ -196,7 +196,9 @@ def problem_reply(
     on: Annotated[Optional[str], typer.Option("--on", help="提出日期，默认今天")] = None,
 ) -> None:
     """登记牵头单位提出的解决意见（默认应在3个工作日内提出）。"""
-    day = _on(on, "解决意见日期")
+    from projledger.dates import parse_done_on
+
+    day = parse_done_on(on, "解决意见日期")  # like meeting item reply: a reply given, not planned
     problem, first = _write(ctx, lambda store, w: store.reply(w, problem_id, day, text))
     late = problem.reply_due_on is not None and day > problem.reply_due_on
     note = f"（超过期限 {problem.reply_due_on}）" if late else ""
