@@ -172,9 +172,10 @@ def _check_problems(cli, expected: list) -> None:
 
 @pytest.mark.parametrize("expected_path", CASES, ids=IDS)
 def test_explain_reads_every_corpus_file_and_writes_nothing(ledger, expected_path):
-    """``--explain --json`` on every corpus file: JSON naming each sheet of the workbook, nothing
-    written.  An understood layout exits 0; a refused one may exit 1 (its errors are data errors)
-    but must still be explained."""
+    """``--explain --json`` on every corpus file: JSON naming each sheet of the workbook and, for
+    an understood layout, how many projects each sheet gives (``files[].sheets[]`` with ``name``,
+    ``imported``, ``projects``); nothing written.  An understood layout exits 0; a refused one
+    may exit 1 (its errors are data errors) but must still be explained."""
     expected = _load(expected_path)
     for step in expected["steps"]:
         if "import" not in step:
@@ -184,10 +185,15 @@ def test_explain_reads_every_corpus_file_and_writes_nothing(ledger, expected_pat
         allowed = (0, 1) if step.get("exit") == 1 else (0,)
         assert result.exit_code in allowed, (result.exit_code, result.stdout, result.stderr)
         try:
-            shown = json.dumps(json.loads(result.stdout), ensure_ascii=False)
+            explained = json.loads(result.stdout)
         except json.JSONDecodeError:
             raise AssertionError(f"--explain --json 没有输出 JSON\nstdout:\n{result.stdout}\n"
                                  f"stderr:\n{result.stderr}") from None
+        shown = json.dumps(explained, ensure_ascii=False)
         for name in step["sheets"]:
             assert name in shown, (name, shown[:2000])
+        sheets = {s["name"]: s for f in explained["files"] for s in f["sheets"]}
+        for name, projects in step.get("explain_projects", {}).items():  # what the staffer reads first
+            assert sheets[name]["projects"] == projects, (name, sheets[name])
+            assert sheets[name]["imported"] is bool(projects), (name, sheets[name])
         assert _table_counts(ledger.db_path) == before

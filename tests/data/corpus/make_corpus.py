@@ -487,7 +487,8 @@ case("two_sheets_hidden_q1", "understood",
                 ["项目名称", "年度计划", "1-10月完成投资", "形象进度"],
                 ["城关镇产业孵化园项目", 3000, 2350, "主体完工"],
                 ["城关镇人民公园提升改造项目", 800, 640, "绿化施工"]], name="10月", header=[3])])},
-     [step("two_sheets_hidden_q1.xlsx", S(2, 2, "城关镇"), warnings=[["一季度"]])],
+     [{**step("two_sheets_hidden_q1.xlsx", S(2, 2, "城关镇"), warnings=[["一季度"]]),
+       "explain_projects": {"一季度": 0, "10月": 2}}],
      [P("城关镇", "城关镇产业孵化园项目", None, None, 3000, 2350),
       P("城关镇", "城关镇人民公园提升改造项目", None, None, 800, 640)],
      progress={"城关镇产业孵化园项目": [PR("2026-10", 2350, None, "主体完工")]})
@@ -805,6 +806,8 @@ def main(out: Path = HERE) -> int:
             if "import" in one:
                 kind, content = spec["files"][one["import"]]
                 one["sheets"] = [s["name"] for s in content] if kind in ("xlsx", "xls") else []
+                if len(one["sheets"]) == 1 and "summary" in one:  # --explain: this many projects on it
+                    one.setdefault("explain_projects", {one["sheets"][0]: one["summary"]["rows"]})
         expected = {key: spec[key] for key in KEYS}
         (out / f"{spec['name']}.expected.json").write_text(
             json.dumps(expected, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
