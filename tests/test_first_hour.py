@@ -131,11 +131,12 @@ def test_an_unreadable_sheet_is_explained_without_the_library_english(county, tm
     assert not re.search(r"[A-Za-z]{4,} [A-Za-z]{3,}", result.stderr.replace("Excel", "").replace("WPS", ""))
 
 
-@pytest.mark.parametrize("args", [("--help",), ("import", "--help"), ("problem", "close", "--help")])
+@pytest.mark.parametrize("args", [("--help",), ("import", "--help"), ("problem", "close", "--help"),
+                                  ("problem", "add", "--help")])
 def test_help_pages_are_chinese(cli, args):
     page = cli(*args).stdout
     assert "显示本帮助并退出" in page and ("选项：" in page)
-    for english in ("Show this message", "Usage:", "Options:", "[required]", "<list[", "<str>", "<int>", "{"):
+    for english in ("Show this message", "Usage:", "Options:", "[required]", "<list[", "<str>", "<int>", "{", "x>="):
         assert english not in page, english
 
 

@@ -4,7 +4,7 @@ Command and option names stay English (SPEC §9); everything around them a count
 reads is Chinese.  :func:`chinese_help` rewrites one rendered help page — headings
 (``Usage:`` → ``用法：``), the help option's ``Show this message and exit.``, the ``[required]``
 / ``[default: …]`` notes, type tags (``<list[Path]>`` → ``<文件…>``) and the braces Typer puts
-round required arguments (``{FILE...}...`` → ``FILE...``).  :func:`install` routes every help
+round required arguments (``{FILE...}...`` → ``FILE...``), and number ranges (``x>=0`` → ``≥0``).  :func:`install` routes every help
 page through it (one wrap of the click ``Context.get_help`` that Typer ships), so no
 command module has to do anything.
 
@@ -29,6 +29,9 @@ _HEADINGS = (("Usage: ", "用法："), ("Arguments:", "参数："), ("Options:",
 _TYPE_TAG = re.compile(r"<(list\[)?([A-Za-z]+)(?: range)?(\])?>")
 _REQUIRED_ARG = re.compile(r"\{([^{}\s]+)\}(\.\.\.)?")
 _DEFAULT = re.compile(r"\[default: ([^\]]*)\]")
+_RANGE = re.compile(r"(-?\d+(?:\.\d+)?)<=x<=(-?\d+(?:\.\d+)?)")  # Typer's number ranges: 0<=x<=365
+_AT_LEAST = re.compile(r"(?<=[\[; ])x>=(-?\d+(?:\.\d+)?)")
+_AT_MOST = re.compile(r"(?<=[\[; ])x<=(-?\d+(?:\.\d+)?)")
 _SEPARATORS = re.compile(r"[（(，,：:；;。]")
 
 
@@ -50,6 +53,7 @@ def chinese_help(text: str) -> str:
     text = text.replace("[OPTIONS]", "[选项]").replace("COMMAND [ARGS]...", "命令 [参数]...")
     text = text.replace("[required]", "[必填]").replace("; required]", "；必填]")
     text = _DEFAULT.sub(r"[默认：\1]", text)
+    text = _RANGE.sub(r"\1–\2", _AT_LEAST.sub(r"≥\1", _AT_MOST.sub(r"≤\1", text)))
     text = _TYPE_TAG.sub(_type_tag, text)
     text = _REQUIRED_ARG.sub(_required_arg, text)
     return "\n".join(_realign(text.split("\n")))
