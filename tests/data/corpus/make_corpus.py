@@ -790,7 +790,9 @@ def readme() -> str:
     lines += ["", "Conventions of the expectations: `summary.rows` counts projects (a project spread over",
               "several sheet rows counts once); warnings are listed as the substrings each must contain",
               "and their number must match; a refusal lists the error's sheet/row/column where a staffer",
-              "would point, `message_all` (all must appear) and `message_any` (the advice: one must appear).", ""]
+              "would point, `message_all` (all must appear) and `message_any` (the advice: one must appear).",
+              "`sheets` lists the workbook's sheets, which `import --explain` must name; `explain_projects`",
+              "is how many projects `--explain` must show on each sheet (0: not imported).", ""]
     return "\n".join(lines)
 
 
