@@ -59,7 +59,8 @@ def warn_command(
                                  "card": result.project_cards[pid].key} for pid in order],
                    "schedule_month": result.schedule_month, "warnings": list(result.warnings)})
         return
-    _print_warn(day, result, info, order)
+    scope = "、".join(x for x in (f"{level}项目" if level else None, f"{tag}清单" if tag else None) if x)
+    _print_warn(day, result, info, order, scope)
 
 
 def _only_projects(result, keep: set[int]):
@@ -70,16 +71,16 @@ def _only_projects(result, keep: set[int]):
                    project_cards={pid: c for pid, c in result.project_cards.items() if pid in keep})
 
 
-def _print_warn(day, result, info, order) -> None:
+def _print_warn(day, result, info, order, scope: str = "") -> None:
     from projledger.cards import KIND_LABELS
 
     if not result.items:
-        console().print(f"截至{day.isoformat()}没有亮牌事项", markup=False)
+        console().print(f"截至{day.isoformat()}{scope}没有亮牌事项", markup=False)
         return
     rows = [[i.card.label, KIND_LABELS[i.kind], info[i.project_id].name if i.project_id in info else None,
              i.reason] for i in result.items]
     styles = [CARD_STYLES[i.card.key] for i in result.items]
-    print_styled_rows(f"红黄蓝牌预警（截至{day.isoformat()}，{len(rows)}项）", ["亮牌", "类型", "项目", "原因"], rows,
+    print_styled_rows(f"{scope}红黄蓝牌预警（截至{day.isoformat()}，{len(rows)}项）", ["亮牌", "类型", "项目", "原因"], rows,
                 styles={0: styles})
     counts = {pid: {"red": 0, "yellow": 0, "blue": 0} for pid in order}
     for i in result.items:
