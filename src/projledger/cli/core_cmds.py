@@ -85,11 +85,12 @@ def backup(ctx: typer.Context,
 
 def doctor(ctx: typer.Context, as_json: Json = False) -> None:
     """检查数据库：完整性、结构版本、日历覆盖年份。"""
+    from projledger.doctor import calendar_coverage
     from projledger.store.maintenance import health
 
     with open_ledger(ctx) as ledger:
         report = health(ledger.db)
-        report["calendar"] = _calendar_coverage(ledger)
+        report["calendar"] = calendar_coverage(ledger.db)
     if as_json:
         emit_json(report)
     else:
@@ -110,27 +111,6 @@ def doctor(ctx: typer.Context, as_json: Json = False) -> None:
         ok = ok and not report["pending_migrations"]
     if not (report["quick_check"] == ["ok"] and report["foreign_key_violations"] == 0):
         raise typer.Exit(1)
-
-
-def _calendar_coverage(ledger) -> dict:
-    """Years the official calendar covers, years whose notice was imported, and stored
-    provisional deadlines whose year is now complete (a newer chinese-calendar, say)."""
-    from projledger.calendar import load_calendar, notice_years
-    from projledger.workdays import official_years
-
-    first, last = official_years()
-    calendar = load_calendar(ledger.db)
-    provisional = confirmable = 0
-    for table, column, flag in (("problems", "due_on", "due_provisional"),
-                                ("problems", "reply_due_on", "reply_due_provisional"),
-                                ("procedures", "due_on", "due_provisional")):
-        if not ledger.db[table].exists():
-            continue
-        for (due,) in ledger.db.execute(f"SELECT [{column}] FROM [{table}] WHERE [{flag}] = 1 AND [{column}] IS NOT NULL"):
-            provisional += 1
-            confirmable += calendar.year_complete(int(due[:4]))
-    return {"official_years": [first, last], "notice_years": sorted(notice_years(ledger.db)),
-            "provisional_deadlines": provisional, "confirmable_deadlines": confirmable}
 
 
 def register(app: typer.Typer) -> None:
