@@ -62,6 +62,26 @@ def _problem_work() -> list[list[str]]:
     ]
 
 
+def _cycle_work(out: Path) -> tuple[list[list[str]], list[list[str]]]:
+    """Reporting cycle (cycle): a leader, levels and lists, a planned completion, a milestone;
+    then the 催报 list, the leaders' sheets and one 一项目一表 at the end."""
+    code = "2026-620821-47-01-000101"
+    setup = [
+        ["leader", "add", "王立新", "--title", "副县长", "--phone", "0933-3322001"],
+        ["project", "update", code, "--level", "省重点", "--tag", "招商引资重点项目", "--leader", "王立新"],
+        ["project", "update", "2026-620821-36-01-000501", "--level", "市重点", "--leader", "王立新"],
+        ["plan", "set", code, "--year", "2026", "--planned-completion", "2026-12-31"],
+        ["milestone", "add", code, "--name", "主体封顶", "--due", "2026-11-20"],
+    ]
+    closing = [
+        ["submissions", "--period", "2026-10", "--as-of", "2026-11-21"],
+        ["report", "leaders", "--period", "2026-10", "--as-of", "2026-11-21",
+         "--out", str(out / "包联领导调度单-2026-10.xlsx")],
+        ["project", "sheet", code, "--as-of", "2026-11-21", "--out", str(out / "一项目一表-有机肥.xlsx")],
+    ]
+    return setup, closing
+
+
 def demo(
     ctx: typer.Context,
     out: Annotated[Path, typer.Option("--out", help="演示输出目录（数据库和报表）")] = Path("projledger-demo"),
@@ -80,11 +100,14 @@ def demo(
     sheets = sorted((source / "乡镇报表").iterdir())
     steps: list[list[str]] = [["init", "--county", "示范县"], ["unit", "import", str(source / "units.csv")]]
     registered = set(command.commands)
+    cycle_setup, cycle_closing = _cycle_work(out) if "milestone" in registered else ([], [])
     for period, filled_on in MONTHS:
         month_files = [str(p) for p in sheets if p.stem.endswith(period)]
         steps.append(["import", *month_files, "--date", filled_on])
         if period == "2026-09" and "problem" in registered:
             steps += _problem_work()
+        if period == "2026-09":
+            steps += cycle_setup
         if "report" in registered:
             steps.append(["report", "monthly", "--period", period,
                           "--out", str(out / f"重点项目推进情况排队通报-{period}.xlsx")])
@@ -92,6 +115,7 @@ def demo(
         steps.append(["warn", "--as-of", "2026-11-21"])
     if "problem" in registered:
         steps.append(["problem", "sheet", "--as-of", "2026-11-21", "--out", str(out / "问题清单-2026-11.xlsx")])
+    steps += cycle_closing
     for step in steps:
         console().print(f"\n[bold cyan]$ projledger {shlex.join(step)}[/bold cyan]", markup=True)
         code = command.main(["--db", str(db), *step], prog_name="projledger", standalone_mode=False)

@@ -38,7 +38,7 @@ def _line_count(text, width: int) -> int:
     total = 0
     for part in text.split("\n"):
         units = sum(2 if ord(ch) > 0x2E7F else 1 for ch in part)
-        total += max(1, -(-units // max(width - 1, 1)))
+        total += max(1, -(-units * 10 // max(width * 9 - 20, 10)))  # cell padding; CJK glyphs run wide
     return total
 
 
@@ -53,8 +53,15 @@ def _write_sheet(ws, sheet, *, county: str, period, as_of) -> None:
             for i, p in enumerate(sheet.projects, start=1)]
     write_table(ws, top, HEADERS, rows, formats={5: MONEY, 6: MONEY, 7: RATE}, widths=WIDTHS,
                 wrap_columns=(1, 9, 10))
+    from openpyxl.styles import Alignment
+
+    middle = Alignment(vertical="center")
     for offset, values in enumerate(rows, start=1):
-        ws.row_dimensions[top + offset].height = 13.5 * max(_line_count(values[c], WIDTHS[c]) for c in (1, 9, 10))
+        for col in range(1, len(HEADERS) + 1):
+            cell = ws.cell(row=top + offset, column=col)
+            if not cell.alignment.wrap_text:
+                cell.alignment = middle
+        ws.row_dimensions[top + offset].height = 14 * max(_line_count(values[c], WIDTHS[c]) for c in (1, 9, 10))
     for offset, project in enumerate(sheet.projects, start=1):
         if project.card is not None:
             ws.cell(row=top + offset, column=9).fill = CARD_FILLS[project.card.key]
