@@ -29,6 +29,9 @@ _MAX_ROWS = {8: 65_536, 5: 16_384}
 _MAX_COLS = 256
 _BOF, _EOF, _BOUNDSHEET, _DIMENSIONS = 0x0809, 0x000A, 0x0085, 0x0200
 _ROW, _COLINFO, _SST = 0x0208, 0x007D, 0x00FC
+# Cell records start with (row u16, column u16); MULRK/MULBLANK end with their last column.
+_CELLS = {0x00FD, 0x0203, 0x027E, 0x0201, 0x0204, 0x0205, 0x0006, 0x00D6, 0x0206, 0x0406}
+_MULTI_CELLS = {0x00BD, 0x00BE}
 
 
 class BiffProblem(Exception):
@@ -111,7 +114,10 @@ def _chain_bytes(data: bytes, fat: list[int], start: int, size: int, limit: int,
         if sector >= limit or sector >= len(fat) or steps > limit:
             raise BiffProblem("文件已损坏（OLE扇区链无效）")
         offset = (sector + base) * size
-        parts.append(data[offset : offset + size])
+        part = data[offset : offset + size]
+        if len(part) < size and base == 1:  # the file ends inside a sector (calamine panics on it)
+            raise BiffProblem("文件已损坏（文件被截断，OLE扇区不完整）")
+        parts.append(part)
         sector, steps = fat[sector], steps + 1
     return b"".join(parts)
 
@@ -151,8 +157,20 @@ def _walk(stream: bytes, biff: int) -> XlsFacts:
                 facts.hidden_cols[current].update(range(first, min(last, _MAX_COLS - 1) + 1))
         elif kind == _EOF:
             current = None
+        elif current is not None and (kind in _CELLS or kind in _MULTI_CELLS) and len(body) >= 6:
+            _check_cell(body, kind, biff)
         pos += 4 + length
     return facts
+
+
+def _check_cell(body: bytes, kind: int, biff: int) -> None:
+    """calamine sizes a sheet's grid from the cells' largest row and column: a cell past the
+    format's 256 columns (a mutated record) would make it allocate tens of GB."""
+    row, col = struct.unpack_from("<HH", body)
+    last = struct.unpack_from("<H", body, len(body) - 2)[0] if kind in _MULTI_CELLS else col
+    if max(col, last) >= _MAX_COLS or row >= _MAX_ROWS[biff] or last < col:
+        raise BiffProblem(f"单元格位置超出xls格式范围（第{row + 1}行第{max(col, last) + 1}列），"
+                          "文件可能已损坏或为恶意构造")
 
 
 def _check_dimensions(body: bytes, biff: int) -> None:

@@ -443,6 +443,7 @@ def _inspect_ods(path, zf, infos) -> Inspection:
         head = _stream_member(path, zf, info, sink)
         _check_prolog(path, info.filename, head)
     content = b"".join(chunks)
+    _check_well_formed(path, "content.xml", content)
     for match in _ODS_REPEAT.finditer(content):
         if int(match.group(2)) <= 1000:
             continue
@@ -455,6 +456,22 @@ def _inspect_ods(path, zf, infos) -> Inspection:
     result = Inspection(kind="ods")
     _ods_hidden(content, result)
     return result
+
+
+def _check_well_formed(path: Path, name: str, data: bytes) -> None:
+    """The whole member must be well-formed XML (expat, no handlers: fast).
+
+    A cut or garbled end tag can make calamine walk LibreOffice's trailing repeat of 1,048,560
+    empty rows x 16,384 cells cell by cell — found by the mutation fuzzer as a hang.  DTDs and
+    entities were refused by the prolog check already.
+    """
+    from xml.parsers import expat
+
+    parser = expat.ParserCreate()
+    try:
+        parser.Parse(data, True)
+    except expat.ExpatError as exc:
+        raise fail(path, f"文件已损坏（{name} 不是有效的XML：第{exc.lineno}行）") from None
 
 
 _ODS_TAG = re.compile(rb"<table:(table|table-column|table-row)[\s/>]")
