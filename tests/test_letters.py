@@ -178,3 +178,24 @@ def test_item_show_lists_its_letters(chased, tmp_path):
     assert [(l["kind"], l["number"]) for l in shown["letters"]] == [("督办函", "项目督办〔2026〕1号"),
                                                                   ("交办单", "项目交办〔2026〕1号")]
     assert "函件：2026-11-23 督办函 项目督办〔2026〕1号" in chased("meeting", "item", "show", "1").stdout
+
+
+def test_history_of_an_item_and_a_problem_shows_their_letters(chased, tmp_path):
+    draft(chased, "督办函", tmp_path)
+    trail = chased.json("meeting", "item", "history", "1")["changes"]
+    assert [(c["table"], c["action"]) for c in trail] == [
+        ("meeting_items", "insert"), ("letters", "insert"), ("letter_items", "insert")]
+    assert trail[1]["after"]["number"] == "项目督办〔2026〕1号"
+    screen = chased("meeting", "item", "history", "1").stdout
+    assert "议定事项 1“协调管网穿越国道手续” 变更留痕（3条）" in screen and "文号：项目督办〔2026〕1号" in screen
+    problem = chased("problem", "history", "1").stdout
+    assert "问题 1“用地预审未批复” 变更留痕（3条）" in problem and "项目督办〔2026〕2号" in problem
+    shown = chased.json("problem", "show", "1")
+    assert [l["number"] for l in shown["letters"]] == ["项目督办〔2026〕2号"]
+    # the project's own history names the letter rows of its items and problems
+    assert "函件所列事项" in chased("history", CODE1).stdout
+
+
+def test_due_date_is_kept_as_its_start(chased, db_path):
+    assert rows(db_path, "SELECT id, due_start, due_workdays, due_on FROM meeting_items ORDER BY id") == [
+        (1, None, 10, "2026-11-24"), (2, "2026-11-20", 0, "2026-11-20")]

@@ -50,6 +50,7 @@ __all__ = [
     "due_card",
     "reply_card",
     "cards_of",
+    "audit_of",
     "STATUSES",
 ]
 
@@ -133,12 +134,16 @@ class Deadlines:
     due_on: dt.date
     due_provisional: bool
     warnings: tuple[str, ...] = ()
+    #: A date given for the 时限 (stored as 0 working days from it, so a provisional one can be
+    #: recomputed like any other: ``due_start`` + ``due_workdays``).
+    due_start: dt.date | None = None
 
     def row(self) -> dict:
+        start = {"due_start": self.due_start.isoformat()} if self.due_start else {}
         return {"reply_workdays": self.reply_workdays, "reply_due_on": self.reply_due_on.isoformat(),
                 "reply_due_provisional": int(self.reply_due_provisional),
                 "due_workdays": self.due_workdays, "due_on": self.due_on.isoformat(),
-                "due_provisional": int(self.due_provisional)}
+                "due_provisional": int(self.due_provisional), **start}
 
 
 def deadlines(calendar, start: dt.date, reply_workdays: int, due_workdays: int | None = None, *,
@@ -154,13 +159,13 @@ def deadlines(calendar, start: dt.date, reply_workdays: int, due_workdays: int |
         if due_on < start:
             raise DataError(f"{due_what}{due_on.isoformat()}早于{start.isoformat()}")
         due = calendar.add_workdays(due_on, 0)
-        workdays = None
+        workdays = 0
     else:
         workdays = check_workdays(due_workdays, due_what)
         due = calendar.add_workdays(start, workdays)
     warnings = tuple(dict.fromkeys((*reply_deadline.warnings, *due.warnings)))
     return Deadlines(reply_workdays, reply_deadline.due, not reply_deadline.calendar_complete,
-                     workdays, due.due, not due.calendar_complete, warnings)
+                     workdays, due.due, not due.calendar_complete, warnings, due_on)
 
 
 # -- the life: reply, close, reopen, escalate -------------------------------------
@@ -274,3 +279,29 @@ def cards_of(kind: TrackedKind, item, as_of: dt.date, calendar, thresholds) -> l
     """Both cards of an item (due and reply), those that exist."""
     return [c for c in (due_card(kind, item, as_of, calendar, thresholds),
                         reply_card(kind, item, as_of, calendar, thresholds)) if c is not None]
+
+
+# -- history ----------------------------------------------------------------------
+
+def audit_of(db, kind: TrackedKind, item_id: int) -> list[dict]:
+    """One item's audit trail, oldest first: its own row, its escalations, and each letter
+    (提醒函/督办函/交办单) that named it — the rows ``history`` shows, in the same shape as
+    :func:`projledger.store.audit_rows`."""
+    import json
+
+    keys = [(kind.table, f"id={item_id}")]
+    keys += [(kind.escalation_table, f"id={eid}") for (eid,) in db.execute(
+        f"SELECT id FROM [{kind.escalation_table}] WHERE [{kind.escalation_key}] = ?", [item_id])]
+    if db["letter_items"].exists():
+        for (letter_id,) in db.execute("SELECT letter_id FROM letter_items WHERE kind = ? AND item_id = ?",
+                                       [kind.kind, item_id]):
+            keys += [("letters", f"id={letter_id}"),
+                     ("letter_items", f"letter_id={letter_id},kind={kind.kind},item_id={item_id}")]
+    values = ", ".join("(?, ?)" for _ in keys)
+    rows = db.execute(
+        "SELECT id, at, actor, command, table_name, row_key, action, before, after FROM audit"
+        f" WHERE (table_name, row_key) IN (VALUES {values}) ORDER BY id",
+        [part for key in keys for part in key]).fetchall()
+    return [{"id": r[0], "at": r[1], "actor": r[2], "command": r[3], "table": r[4], "key": r[5], "action": r[6],
+             "before": json.loads(r[7]) if r[7] else None, "after": json.loads(r[8]) if r[8] else None}
+            for r in rows]

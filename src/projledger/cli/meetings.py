@@ -18,7 +18,7 @@ from projledger.cli.common import Json, console, emit_json, open_ledger, warn
 from projledger.cli.render import CARD_STYLES, print_styled_rows
 from projledger.dates import parse_iso_date, today
 
-__all__ = ["register", "meeting_app", "item_app"]
+__all__ = ["register", "meeting_app", "item_app", "tracked_history"]
 
 meeting_app = typer.Typer(help="会议：周例会、月调度会、季度分析会、专题会商等，议定事项跟踪督办，议程和纪要",
                           no_args_is_help=True)
@@ -196,6 +196,32 @@ def item_show(ctx: typer.Context, item_id: ItemId, as_of: AsOf = None, as_json: 
         _say(f"  提级：{e.escalated_on} → {e.level}{('（' + e.note + '）') if e.note else ''}")
     for letter in letters:
         _say(f"  函件：{letter.issued_on} {letter.kind} {letter.number}")
+
+
+@item_app.command("history")
+def item_history(ctx: typer.Context, item_id: ItemId, as_json: Json = False) -> None:
+    """议定事项的全部留痕：登记、解决意见、办结、重新打开、提级，以及列入的提醒函、督办函、交办单。"""
+    from projledger.meetings import ITEM
+
+    with open_ledger(ctx) as ledger:
+        item = _store(ledger).item(item_id)
+        tracked_history(ledger, ITEM, item.id, f"议定事项 {item.id}“{item.text}”", as_json)
+
+
+def tracked_history(ledger, kind, item_id: int, label: str, as_json: bool) -> None:
+    """Print (or emit as JSON) one tracked item's audit trail (:func:`projledger.tracking.audit_of`)."""
+    from projledger.history import describe
+    from projledger.tracking import audit_of
+    from projledger.units import Units
+
+    rows = audit_of(ledger.db, kind, item_id)
+    if as_json:
+        emit_json({"kind": kind.kind, "id": item_id, "changes": rows})
+        return
+    units = Units(ledger.db)
+    entries = describe(rows, lambda unit_id: getattr(units.by_id(unit_id), "name", None))
+    print_styled_rows(f"{label} 变更留痕（{len(entries)}条）", ["时间", "操作人", "动作", "对象", "变更", "命令"],
+                      [[e.at, e.actor, e.action, e.subject, e.change_text(), e.command] for e in entries])
 
 
 def _write(ctx: typer.Context, action):

@@ -149,7 +149,8 @@ def problem_list(
 
 @problem_app.command("show")
 def problem_show(ctx: typer.Context, problem_id: ProblemId, as_of: AsOf = None, as_json: Json = False) -> None:
-    """一个问题的全部信息：期限、解决意见、办结、提级记录。"""
+    """一个问题的全部信息：期限、解决意见、办结、提级记录、列入的函件。"""
+    from projledger.letters import letters_naming
     from projledger.problems import ProblemStore
 
     day = _as_of(as_of)
@@ -157,8 +158,10 @@ def problem_show(ctx: typer.Context, problem_id: ProblemId, as_of: AsOf = None, 
         store = ProblemStore(ledger.db, settings=ledger.settings())
         p = store.get(problem_id)
         overdue_days, item = store.overdue_workdays(p, day), store.card(p, day)
+        letters = letters_naming(ledger.db, "problem", p.id)
     if as_json:
-        emit_json({**p.to_json(), "overdue_workdays": overdue_days, "card": item.card.key if item else None})
+        emit_json({**p.to_json(), "overdue_workdays": overdue_days, "card": item.card.key if item else None,
+                   "letters": [letter.to_json() for letter in letters]})
         return
     lines = [
         ("项目", f"{p.project_name}（{p.project_code}）" if p.project_code else p.project_name),
@@ -177,6 +180,19 @@ def problem_show(ctx: typer.Context, problem_id: ProblemId, as_of: AsOf = None, 
     for e in p.escalations:
         out.print(f"  提级：{e.escalated_on} → {e.level}{('（' + e.note + '）') if e.note else ''}",
                   markup=False, highlight=False)
+    for letter in letters:
+        out.print(f"  函件：{letter.issued_on} {letter.kind} {letter.number}", markup=False, highlight=False)
+
+
+@problem_app.command("history")
+def problem_history(ctx: typer.Context, problem_id: ProblemId, as_json: Json = False) -> None:
+    """问题的全部留痕：登记、解决意见、办结、重新打开、提级，以及列入的提醒函、督办函、交办单。"""
+    from projledger.cli.meetings import tracked_history
+    from projledger.problems import PROBLEM, ProblemStore
+
+    with open_ledger(ctx) as ledger:
+        problem = ProblemStore(ledger.db, settings=ledger.settings()).get(problem_id)
+        tracked_history(ledger, PROBLEM, problem.id, f"问题 {problem.id}“{problem.text}”", as_json)
 
 
 def _write(ctx: typer.Context, action):

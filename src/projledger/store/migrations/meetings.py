@@ -6,7 +6,8 @@
   problem's life (:mod:`projledger.tracking`): assigned on the meeting's date, reply and
   completion deadlines that remember whether they are provisional and where they count from
   (``due_start``, NULL = ``assigned_on``), status, closure, level; escalations in
-  ``meeting_item_escalations``.  ``due_workdays`` is NULL when a date was given (``--due``).
+  ``meeting_item_escalations``.  A date given with ``--due`` is stored as ``due_start`` with
+  ``due_workdays`` 0 (the date itself, or the next working day).
 * ``letters`` — every 提醒函 / 督办函 / 交办单 issued: kind, number text and its parts (year,
   seq — n counts per kind per year), date, unit, file name, and why a letter without items
   was sent (``basis``: a unit on a bottom-three streak); ``letter_items`` the problems and
