@@ -32,6 +32,9 @@ TABLE_LABELS = {
     "reserve_entries": "储备库", "reserve_info": "储备信息", "reserve_reviews": "储备审核",
     "reserve_promotions": "储备升级", "stage_transitions": "阶段变化", "post_evaluations": "投产后评价",
     "plan_adjustments": "计划调整", "project_tags": "标签", "milestones": "节点", "submissions": "报送",
+    # meetings
+    "meetings": "会议", "meeting_attendees": "参会单位", "meeting_items": "议定事项",
+    "meeting_item_escalations": "议定事项提级", "letters": "函件", "letter_items": "函件所列事项",
 }  # fmt: skip
 FIELD_LABELS = {
     "code": "项目代码", "name": "名称", "township_id": "所在乡镇", "department_id": "责任单位",
@@ -61,6 +64,10 @@ FIELD_LABELS = {
     "energy_per_output": "单位能耗", "quarter": "季度", "action": "调整", "tag": "标签",
     "due_provisional": "期限为暂定", "reply_due_provisional": "答复期限为暂定",
     "convert_due_provisional": "转正期限为暂定",
+    # meetings
+    "meeting_id": "会议编号", "assigned_on": "交办日期", "due_start": "时限起算日", "held_on": "会议日期",
+    "title": "名称", "chair": "主持人", "number": "文号", "seq": "当年序号", "issued_on": "发文日期",
+    "file": "文件", "basis": "依据", "letter_id": "函件编号", "item_id": "事项编号", "kind": "类型",
 }  # fmt: skip
 MONEY_FIELDS = frozenset({"total_investment", "investment", "ytd_completed", "month_completed",
                           "next3_investment", "output", "tax"})
@@ -69,6 +76,7 @@ _VALUES = {
     "status": {"open": "未办结", "closed": "已办结"},
     "planned_start_precision": {"day": "日", "month": "月", "year": "年"},
     "action": {"drop": "调出", "add": "调入"},
+    "kind": {"problem": "问题", "meeting_item": "议定事项"},  # meetings: letter_items
     "event": {"reserve_add": "入库", "plan_adopt": "列入年度计划", "complete": "竣工/投产", "terminate": "终止/退库",
               "plan_drop": "调出年度计划", "plan_adjust_add": "调整增补进年度计划"},
 }
