@@ -23,7 +23,7 @@ def config_show(ctx: typer.Context, as_json: Annotated[bool, typer.Option("--jso
         return
     from projledger.cli.render import print_table
 
-    print_table("设置", ["键", "值"], [(k, v) for k, v in values.items()])
+    print_table("设置", ["键", "值"], [(k, _shown(v)) for k, v in values.items()])
 
 
 @config_app.command("set")
@@ -43,7 +43,14 @@ def config_set(
 
 
 def _shown(value) -> str:
-    return "（未设置）" if value is None else str(value)
+    """A setting as ``config set`` takes it: lists and flags as JSON, nothing as （未设置）."""
+    if value is None:
+        return "（未设置）"
+    if isinstance(value, (list, dict, bool)):
+        import json
+
+        return json.dumps(value, ensure_ascii=False)
+    return str(value)
 
 
 @config_app.command("unset")
