@@ -135,3 +135,16 @@ def test_any_writer_of_the_leader_text_links_the_person(led, db_path):
     ledger.db.close()
     assert [(p["name"], p["projects"]) for p in led.json("leader", "list")] == [("王立新", 3), ("李华", 0)]
     assert [r["code"] for r in led.json("project", "list", "--leader", "王立新")] == [A, B, C]
+
+
+def test_open_problems_and_meeting_items_reach_the_leader_and_the_table(led):
+    led("problem", "add", A, "--text", "用地指标未落实", "--reported", "2026-11-02")
+    led("meeting", "add", "--kind", "月调度会", "--on", "2026-11-05")
+    led("meeting", "item", "add", "1", "--text", "协调电力增容", "--lead", "县发改局", "--project", A)
+    led("report", "leaders", "--period", "2026-10", "--as-of", "2026-11-10", "--out", "调度单.xlsx")
+    wang = _read(Path("调度单.xlsx"))["王立新"]
+    assert wang[2][10] == "未办结问题和议定事项"
+    assert wang[3][10] == "1. 用地指标未落实\n2. 【议定事项】协调电力增容"
+    assert wang[4][10] == ""   # 物流园 has none
+    shown = led.json("project", "show", A, "--as-of", "2026-11-10")
+    assert [i["text"] for i in shown["items"]] == ["协调电力增容"]

@@ -4,8 +4,7 @@
 leads (包联) at least one project, and for each of their projects the year's plan
 (annual plan of P's year, when there is one), the year-to-date completed up to P (latest
 record of P's year with period ≤ P), its share of the plan, the project's card as of D with
-its reasons, and its open problems (open on D).  Decided meeting items show through their
-cards (kind ``meeting_item``).  :mod:`projledger.reports.leaders` lays the records out;
+its reasons, and its open problems and decided meeting items (议定事项; both open on D).  :mod:`projledger.reports.leaders` lays the records out;
 nothing there queries.
 
 A project is a leader's when its ``leader_person_id`` is that person — the text of a
@@ -37,6 +36,7 @@ class LeaderProject:
     reasons: list[str] = field(default_factory=list)
     open_problems: list[str] = field(default_factory=list)
     liaison: str | None = None
+    open_items: list[str] = field(default_factory=list)  # 议定事项 open on D
 
     @property
     def share(self) -> Decimal | None:
@@ -80,6 +80,7 @@ def gather_leaders(ledger, period: Period, *, as_of: dt.date, only: str | None =
     problems: dict[int, list[str]] = {}
     for problem in ProblemStore(db).open_as_of(as_of):
         problems.setdefault(problem.project_id, []).append(problem.text)
+    items = _open_items(db, as_of)
     sheets = []
     for person in persons:
         lines = []
@@ -91,7 +92,20 @@ def gather_leaders(ledger, period: Period, *, as_of: dt.date, only: str | None =
                 plan.investment if plan else None, ytd.get(p.id) if plan else None,
                 cards.project_cards.get(p.id),
                 [c.reason for c in cards.items if c.project_id == p.id],
-                problems.get(p.id, []), p.liaison))
+                problems.get(p.id, []), p.liaison, items.get(p.id, [])))
         if lines:
             sheets.append(LeaderSheet(person.name, person.title, person.phone, lines))
     return sheets
+
+
+def _open_items(db, as_of: dt.date) -> dict[int, list[str]]:
+    """Open 议定事项 by project (MEETINGS' store; none while meetings are not in this ledger)."""
+    if not db["meeting_items"].exists():
+        return {}
+    from projledger.meetings import MeetingStore
+
+    found: dict[int, list[str]] = {}
+    for item in MeetingStore(db).open_items_as_of(as_of):
+        if item.project_id is not None:
+            found.setdefault(item.project_id, []).append(item.text)
+    return found

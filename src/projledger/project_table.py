@@ -2,7 +2,7 @@
 
 :func:`gather_project_table` reads once — identity, level and tags, 包联领导 and 服务专员
 (with 职务 and phone when they are known people), annual plans, progress by month,
-procedures, problems, milestones and the project's cards with their reasons (from the
+procedures, problems, decided meeting items, milestones and the project's cards with their reasons (from the
 warnings engine, so the table and ``warn`` agree) — into a :class:`ProjectTable` of plain
 records.  ``project show`` prints it, ``project show --json`` dumps :meth:`ProjectTable.to_json`
 and :mod:`projledger.reports.project_sheet` lays it out on one A4 page; none of them query.
@@ -27,6 +27,7 @@ class ProjectTable:
     procedures: list = field(default_factory=list)
     problems: list = field(default_factory=list)
     milestones: list = field(default_factory=list)
+    items: list = field(default_factory=list)  # 议定事项 (projledger.meetings.MeetingItem)
     cards: list = field(default_factory=list)  # CardItem, worst first
     card: object | None = None  # the project's overall Card
     calendar: object | None = None
@@ -49,6 +50,7 @@ class ProjectTable:
             "procedures": [x.to_json(self.as_of, self.calendar) for x in self.procedures],
             "problems": [x.to_json() for x in self.problems],
             "milestones": [m.to_json(self.milestone_card(m)) for m in self.milestones],
+            "items": [i.to_json() for i in self.items],
             "card": self.card.key if self.card else None,
             "cards": [c.to_json() for c in self.cards],
         }
@@ -63,6 +65,15 @@ def _person(db, person_id: int | None):
     from projledger.leaders import Person
 
     return Person(*row)
+
+
+def _items(db, project_id: int) -> list:
+    """The project's decided meeting items (议定事项), when the ledger has meetings."""
+    if not db["meeting_items"].exists():
+        return []
+    from projledger.meetings import MeetingStore
+
+    return [i for i in MeetingStore(db).items() if i.project_id == project_id]
 
 
 def gather_project_table(ledger, ref: str, as_of: dt.date) -> ProjectTable:
@@ -90,6 +101,7 @@ def gather_project_table(ledger, ref: str, as_of: dt.date) -> ProjectTable:
         procedures=procedures,
         problems=ProblemStore(db, calendar=calendar).list(project=str(project.id)),
         milestones=Milestones(db).list(project_id=project.id),
+        items=_items(db, project.id),
         cards=[c for c in cards.items if c.project_id == project.id],
         card=cards.project_cards.get(project.id),
         calendar=calendar,

@@ -82,6 +82,10 @@ def _print_sections(table) -> None:
         print_table("问题", ["编号", "问题", "牵头单位", "解决时限", "状态"],
                     [(x.id, x.text, x.lead_unit, x.due_on, "已办结" if x.status == "closed" else "未办结")
                      for x in table.problems])
+    if table.items:
+        print_table("议定事项", ["编号", "事项", "牵头单位", "完成时限", "状态"],
+                    [(x.id, x.text, x.lead_unit, x.due_on, "已办结" if x.status == "closed" else "未办结")
+                     for x in table.items])
     if table.milestones:
         print_table("节点", ["编号", "节点", "计划完成", "实际完成"],
                     [(m.id, m.name, m.due_on, m.done_on or "未完成") for m in table.milestones])

@@ -14,7 +14,7 @@ from pathlib import Path
 __all__ = ["write_leaders_workbook", "HEADERS"]
 
 HEADERS = ["序号", "项目名称", "所在乡镇", "责任部门", "级别", "年度计划(万元)", "累计完成(万元)", "完成率",
-           "亮牌", "亮牌原因", "未办结问题"]
+           "亮牌", "亮牌原因", "未办结问题和议定事项"]
 WIDTHS = [6, 26, 10, 12, 8, 13, 13, 9, 7, 40, 34]
 
 
@@ -27,8 +27,9 @@ def _sheet_name(name: str, used: set[str]) -> str:
     return candidate
 
 
-def _lines(items: list[str]) -> str:
-    return "\n".join(f"{i}. {text}" for i, text in enumerate(items, start=1))
+def _lines(problems: list[str], items: list[str] = ()) -> str:
+    texts = list(problems) + [f"【议定事项】{text}" for text in items]
+    return "\n".join(f"{i}. {text}" for i, text in enumerate(texts, start=1))
 
 
 def _line_count(text, width: int) -> int:
@@ -49,7 +50,7 @@ def _write_sheet(ws, sheet, *, county: str, period, as_of) -> None:
     subtitle = f"{county}　{period.label}　亮牌截至{as_of.isoformat()}" + (f"　电话：{sheet.phone}" if sheet.phone else "")
     top = write_title(ws, f"包联领导调度单：{heading}", len(HEADERS), subtitle=subtitle)
     rows = [(i, p.name, p.township, p.department, p.level, p.annual_plan, p.ytd_completed, p.share,
-             p.card.label if p.card else "", "\n".join(p.reasons), _lines(p.open_problems))
+             p.card.label if p.card else "", "\n".join(p.reasons), _lines(p.open_problems, p.open_items))
             for i, p in enumerate(sheet.projects, start=1)]
     write_table(ws, top, HEADERS, rows, formats={5: MONEY, 6: MONEY, 7: RATE}, widths=WIDTHS,
                 wrap_columns=(1, 9, 10))

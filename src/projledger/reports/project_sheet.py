@@ -2,7 +2,7 @@
 
 The page is a grid of eight columns.  Identity comes first as label/value pairs, then one
 small table per section (annual plans, progress by month of the latest year, procedures,
-problems, milestones, cards with their reasons); each section's columns span a fixed number
+problems, decided meeting items, milestones, cards with their reasons); each section's columns span a fixed number
 of grid columns so long text (问题, 原因) gets the width.  Portrait A4, fitted to one page
 wide and one page high; long sections are cut to their most recent rows with a line saying
 how many were left out, so the page stays legible when printed.
@@ -134,6 +134,9 @@ def _body(ws, row: int, table) -> int:
                     for x in table.procedures])
     row = _section(ws, row, "问题", ["问题", "牵头单位", "解决时限", "状态"], [4, 2, 1, 1],
                    [(x.text, x.lead_unit, x.due_on, "已办结" if x.status == "closed" else "未办结") for x in problems])
+    items = sorted(table.items, key=lambda x: (x.status != "open", x.due_on))
+    row = _section(ws, row, "议定事项", ["事项", "牵头单位", "完成时限", "状态"], [4, 2, 1, 1],
+                   [(x.text, x.lead_unit, x.due_on, "已办结" if x.status == "closed" else "未办结") for x in items])
     cards = [table.milestone_card(m) for m in table.milestones]
     row = _section(ws, row, "节点", ["节点", "计划完成", "实际完成", "亮牌"], [4, 1, 2, 1],
                    [(m.name, m.due_on, m.done_on or "未完成", c.card.label if c else "")
