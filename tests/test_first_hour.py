@@ -185,3 +185,9 @@ def test_today_can_be_fixed_for_scripts_and_tests(monkeypatch):
         today()
     monkeypatch.setenv("PROJLEDGER_TODAY", "2026-03-01")
     assert today().isoformat() == "2026-03-01"
+
+
+def test_config_show_prints_values_as_config_set_takes_them(cli):
+    screen = cli("config", "show").stdout
+    assert '["用地", "规划", "环评"' in screen and "['用地'" not in screen
+    assert "（未设置）" in screen and "None" not in screen
