@@ -8,6 +8,7 @@ Nothing here builds a path from ``__file__`` or the current directory.
 - ``header_synonyms.json`` — township sheet headers (``projledger-header-synonyms/1``);
 - ``reserve_headers.json`` — 项目储备库 sheet headers, same shape;
 - ``procedure_catalog.json`` — the built-in 前期手续 items and their statutory limits;
+- ``serve_metadata.json`` — titles and canned queries of ``projledger serve``;
 - ``examples/`` — the example county that ``projledger demo`` runs on.
 
 What a user adds lives outside the package so that an upgrade keeps it: extra header
@@ -31,6 +32,7 @@ DATA_FILES = (
     "header_synonyms.json",
     "reserve_headers.json",
     "procedure_catalog.json",
+    "serve_metadata.json",
     "examples/units.csv",
 )
 #: The example county: ``units.csv`` and the township sheets in ``乡镇报表/``.
