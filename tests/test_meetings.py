@@ -182,3 +182,8 @@ def test_item_show_in_chinese(met):
 def test_meeting_list_table_in_chinese(met):
     out = met("meeting", "list").stdout
     assert "会议（1次）" in out and "王副县长" in out and "11月项目调度会" in out
+
+
+def test_terminal_controls_in_texts_are_escaped(met):
+    out = met("meeting", "item", "add", "1", "--text", "落实\x1b[31m资金", "--lead", "县发改局").stdout
+    assert "\x1b" not in out and "落实" in out

@@ -315,8 +315,13 @@ class MeetingStore:
             raise NotFoundError(f"找不到编号为 {text} 的议定事项（projledger meeting show 会议编号 查看）")
         return found[0]
 
-    def items(self, *, meeting_id: int | None = None, lead_unit_id: int | None = None) -> list[MeetingItem]:
+    def items(self, *, meeting_id: int | None = None, lead_unit_id: int | None = None,
+              project_id: int | None = None) -> list[MeetingItem]:
+        """Items by id, filtered by meeting, lead unit and project (each when given)."""
         where, params = [], []
+        if project_id is not None:
+            where.append("i.project_id = ?")
+            params.append(project_id)
         if meeting_id is not None:
             where.append("i.meeting_id = ?")
             params.append(meeting_id)

@@ -24,7 +24,9 @@ letter_app = typer.Typer(help="两函一单：提醒函、督办函、交办单�
 
 
 def _say(text: str) -> None:
-    console().print(text, markup=False, highlight=False)
+    from projledger.text import for_terminal
+
+    console().print(for_terminal(text), markup=False, highlight=False)
 
 
 def _out_dir(out: Path, dry_run: bool) -> Path:

@@ -48,7 +48,9 @@ def _warn_all(warnings) -> None:
 
 
 def _say(text: str) -> None:
-    console().print(text, markup=False, highlight=False)
+    from projledger.text import for_terminal
+
+    console().print(for_terminal(text), markup=False, highlight=False)
 
 
 @meeting_app.command("add")
