@@ -60,7 +60,7 @@ def leader_list(ctx: typer.Context, as_json: Json = False) -> None:
 def report_leaders(
     ctx: typer.Context,
     period: Annotated[str, typer.Option("--period", help="期间 YYYY-MM")],
-    out: Annotated[Optional[Path], typer.Option("--out", help="输出文件 .xlsx，默认 包联领导调度单-期间.xlsx")] = None,
+    out: Annotated[Optional[Path], typer.Option("--out", help="输出文件 .xlsx（给目录则存入该目录），默认 包联领导调度单-期间.xlsx")] = None,
     as_of: Annotated[Optional[str], typer.Option("--as-of", help="亮牌统计日期，默认今天")] = None,
     leader: Annotated[Optional[str], typer.Option("--leader", help="只写这位领导（人员名单中的姓名）")] = None,
 ) -> None:
@@ -72,7 +72,8 @@ def report_leaders(
 
     month = Period.parse(period)
     day = parse_iso_date(as_of, "统计日期") or today()
-    target = out or Path(f"包联领导调度单-{month}.xlsx")
+    default = Path(f"包联领导调度单-{month}.xlsx")
+    target = out / default if out is not None and out.is_dir() else (out or default)
     if target.suffix.lower() != ".xlsx":
         from projledger.errors import UsageError
 

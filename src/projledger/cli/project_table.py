@@ -99,7 +99,7 @@ def _print_sections(table) -> None:
 
 def project_sheet(
     ctx: typer.Context, ref: Ref,
-    out: Annotated[Optional[Path], typer.Option("--out", help="输出文件 .xlsx，默认 一项目一表-项目名.xlsx")] = None,
+    out: Annotated[Optional[Path], typer.Option("--out", help="输出文件 .xlsx（给目录则存入该目录），默认 一项目一表-项目名.xlsx")] = None,
     as_of: AsOf = None,
 ) -> None:
     """把一项目一表写成一页 A4 的 Excel（打印即用）。"""
@@ -111,7 +111,8 @@ def project_sheet(
     with open_ledger(ctx) as ledger, ledger.snapshot():
         table = gather_project_table(ledger, ref, _day(as_of))
         county = ledger.settings().county_name
-        target = out or Path(f"一项目一表-{_file_safe(table.project.name)}.xlsx")
+        default = Path(f"一项目一表-{_file_safe(table.project.name)}.xlsx")
+        target = out / default if out is not None and out.is_dir() else (out or default)
         if target.suffix.lower() != ".xlsx":
             raise UsageError(f"输出文件“{target}”应以 .xlsx 结尾")
         target = _safe_output(target, ledger)
