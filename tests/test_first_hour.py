@@ -43,6 +43,20 @@ def test_init_without_a_county_warns_when_nobody_can_be_asked(tmp_path):
     assert "projledger config set county_name" in result.stderr
 
 
+def test_init_asks_a_person_at_a_terminal(tmp_path, monkeypatch):
+    from conftest import Cli
+
+    from projledger.cli import core_cmds
+
+    monkeypatch.setattr(core_cmds, "_can_ask", lambda: True)  # as on a terminal
+    cli = Cli(tmp_path / "new.db")
+    result = cli("init", input="灵台县\n")
+    assert "本县（区）名称" in result.stdout and "本县：灵台县" in result.stdout
+    assert cli.json("config", "show")["county_name"] == "灵台县"
+    skipped = Cli(tmp_path / "other.db")("init", input="\n")  # Enter: not now
+    assert "还没有设置本县名称" in skipped.stderr
+
+
 def test_report_warns_while_the_county_name_is_the_placeholder(project):
     project("progress", "log", CODE, "--period", "2026-10", "--ytd", "3200", "--status", "主体施工")
     warned = project("report", "monthly", "--period", "2026-10", "--no-save").stderr
