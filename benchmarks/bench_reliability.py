@@ -4,6 +4,11 @@ Run: ``python benchmarks/bench_reliability.py [--trials 24] [--townships 10] [--
 [--soak 60]``.  Figures and outcomes are printed; the exit status is 1 if any trial broke a
 guarantee.  ``tests/reliability/`` runs small versions of the same checks.
 
+``--sandbox [--files 200] [--big-rows 50000]`` measures only the reader process of issue 13:
+200 small files read in-process, through one reused reader process and through a new process
+per file; a 50,000-row sheet in-process and through the reader process (with the size of the
+pickled reply); and ``import --dry-run`` of both with and without the reader process.
+
 1. **SIGKILL mid-import** (``--trials``, at least 20): a ledger holding September for every
    township gets October's batch (one file per township, ``.xlsx`` and GBK ``.csv``
    alternating, every project updated, ten new ones and new problems per file) from a child
@@ -245,6 +250,68 @@ def soak(work: Path, db: Path, october, rows: int, seconds: float) -> bool:
     return not stats["failed"] and not stats["mixed_exports"] and check == ["ok"]
 
 
+# ---------------------------------------------------------------- the reader process (issue 13)
+
+_NO_SANDBOX = ("import sys; import projledger.sheets.readers as r; r.read_workbook = r.read_workbook_here; "
+               "from projledger.cli.main import run; sys.argv[0] = 'projledger'; sys.exit(run())")
+
+
+def _timed(call) -> tuple[float, object]:
+    began = time.perf_counter()
+    result = call()
+    return time.perf_counter() - began, result
+
+
+def _import_seconds(db: Path, paths: list[Path], *, sandbox: bool) -> float:
+    command = [sys.executable, "-m", "projledger"] if sandbox else [sys.executable, "-c", _NO_SANDBOX]
+    command += ["--db", str(db), "import", *map(str, paths), "--dry-run", "--json"]
+    seconds, done = _timed(lambda: subprocess.run(command, capture_output=True, text=True,
+                                                  env=gen_county.child_env(), stdin=subprocess.DEVNULL))
+    assert done.returncode == 0, done.stderr[-2000:]
+    return seconds
+
+
+def sandbox_costs(work: Path, files: int, big_rows: int) -> bool:
+    """The reader process's cost: reused worker vs a process per file vs in-process; 50k rows."""
+    import pickle
+
+    from projledger.sheets import readers, sandbox
+
+    names = gen_county.township_names(files)
+    small = gen_county.make_batch(work / "small", names, 10, 20, kinds=("xlsx",))
+    paths = [f.path for f in small]
+    here, _ = _timed(lambda: [readers.read_workbook_here(p) for p in paths])
+    sandbox.shutdown()
+    reused, _ = _timed(lambda: [readers.read_workbook(p) for p in paths])
+
+    def fresh_each():
+        for p in paths:
+            worker = sandbox.Worker()
+            worker.call("projledger.sheets.readers:read_workbook_here", str(p), what=str(p))
+            worker.close()
+
+    fresh, _ = _timed(fresh_each)
+    print(f"{files} small files (20 rows) read: in-process {here:.2f} s, one reused reader process "
+          f"{reused:.2f} s, a new process per file {fresh:.2f} s")
+    big = gen_county.make_batch(work / "big", names[:1], 10, big_rows, kinds=("xlsx",))[0].path
+    big_here, sheets = _timed(lambda: readers.read_workbook_here(big))
+    sandbox.shutdown()
+    readers.read_workbook(paths[0])  # worker started and warm, as in a batch
+    big_child, _ = _timed(lambda: readers.read_workbook(big))
+    frame = len(pickle.dumps(("ok", sheets), protocol=5))
+    print(f"{big_rows:,}-row sheet read: in-process {big_here:.2f} s, through the reader process "
+          f"{big_child:.2f} s (+{big_child - big_here:.2f} s; reply {frame / 1e6:.1f} MB pickled)")
+    db = gen_county.init_ledger(work / "sandbox.db", names)
+    with_small = _import_seconds(db, paths, sandbox=True)
+    without_small = _import_seconds(db, paths, sandbox=False)
+    with_big = _import_seconds(db, [big], sandbox=True)
+    without_big = _import_seconds(db, [big], sandbox=False)
+    print(f"import --dry-run of {files} small files: {with_small:.2f} s with the reader process, "
+          f"{without_small:.2f} s without; of the {big_rows:,}-row sheet: {with_big:.2f} s with, {without_big:.2f} s without")
+    sandbox.shutdown()
+    return reused <= fresh
+
+
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--trials", type=int, default=24)
@@ -253,8 +320,16 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--output-trials", type=int, default=5)
     parser.add_argument("--soak", type=float, default=60)
     parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--sandbox", action="store_true", help="only measure the reader process (issue 13)")
+    parser.add_argument("--files", type=int, default=200, help="--sandbox: small files in the batch")
+    parser.add_argument("--big-rows", type=int, default=50_000, help="--sandbox: rows of the big sheet")
     args = parser.parse_args(argv)
     work = Path(tempfile.mkdtemp(prefix="projledger-reliability-"))
+    if args.sandbox:
+        try:
+            return 0 if sandbox_costs(work, args.files, args.big_rows) else 1
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
     try:
         db, october = setup(work, args.townships, args.rows)
         rng = random.Random(args.seed)
