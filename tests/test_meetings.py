@@ -187,3 +187,18 @@ def test_meeting_list_table_in_chinese(met):
 def test_terminal_controls_in_texts_are_escaped(met):
     out = met("meeting", "item", "add", "1", "--text", "落实\x1b[31m资金", "--lead", "县发改局").stdout
     assert "\x1b" not in out and "落实" in out
+
+
+def test_items_in_a_year_without_calendar_are_provisional_and_listed_for_refresh(met, db_path):
+    """2027 has no official calendar in this chinese-calendar: the deadlines are provisional."""
+    from projledger.meetings import provisional_items
+    from projledger.store import Ledger
+
+    met("meeting", "add", "--kind", "周例会", "--on", "2027-03-02")
+    result = met("meeting", "item", "add", "2", "--text", "开春复工", "--lead", "县发改局", "--workdays", "2")
+    assert "2027" in result.stderr  # the provisional-calendar warning
+    item = met.json("meeting", "show", "2", "--as-of", "2027-03-02")["items"][0]
+    assert item["due_provisional"] is True and item["due_on"] == "2027-03-04"
+    with Ledger.open(db_path) as ledger:
+        found = provisional_items(ledger.db)
+    assert [(r[0], r[5], r[9], r[10], r[11]) for r in found] == [(1, "2027-03-02", "2027-03-02", 2, "2027-03-04")]

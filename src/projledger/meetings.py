@@ -46,6 +46,7 @@ __all__ = [
     "followed_as_of",
     "collect_meeting_items",
     "collect_problem_replies",
+    "provisional_items",
 ]
 
 MEETING_KINDS = ("周例会", "月调度会", "季度分析会", "专题会商", "联席会议", "现场督导")
@@ -431,3 +432,18 @@ def collect_problem_replies(ctx) -> Iterable:
         if problem.reply_due_on is not None and not problem.replied_by(ctx.as_of):
             ctx.saw_deadline(problem.reply_due_on, problem.reply_due_provisional)
             yield tracking.reply_card(PROBLEM, problem, ctx.as_of, ctx.calendar, ctx.thresholds)
+
+
+def provisional_items(db) -> list[tuple]:
+    """Decided items with a provisional deadline, for ``calendar refresh``: rows of (id, project_id,
+    project code, project name, text, assigned_on, reply_workdays, reply_due_on, reply_due_provisional,
+    due start, due_workdays, due_on, due_provisional) — the shape of the problems' rows there, the
+    due start being ``due_start`` or else ``assigned_on``.  Update them with
+    ``w.update("meeting_items", {"id": id}, changes, project_id=project_id)``."""
+    if not db["meeting_items"].exists():
+        return []
+    return db.execute(
+        "SELECT i.id, i.project_id, pr.code, pr.name, i.text, i.assigned_on, i.reply_workdays, i.reply_due_on,"
+        " i.reply_due_provisional, COALESCE(i.due_start, i.assigned_on), i.due_workdays, i.due_on,"
+        " i.due_provisional FROM meeting_items i LEFT JOIN projects pr ON pr.id = i.project_id"
+        " WHERE i.due_provisional = 1 OR i.reply_due_provisional = 1 ORDER BY i.id").fetchall()
