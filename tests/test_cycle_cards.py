@@ -124,8 +124,12 @@ def test_simulated_expiry_cards(ledger_cli):
     assert _cards(ledger_cli, "2026-12-11", "simulated_expiry") == [
         ("blue", "模拟审批“环评”将于2027-01-10到期（还有30天）")]
     assert _cards(ledger_cli, "2027-01-11", "simulated_expiry") == [("red", "模拟审批“环评”已于2027-01-10过期1天")]
+    [row] = ledger_cli.json("procedure", "list", "--as-of", "2026-12-11")
+    assert "模拟审批将于2027-01-10到期" in row["alerts"]
     ledger_cli("config", "set", "cards.expiry_notice_days", "10")
     assert _cards(ledger_cli, "2026-12-11", "simulated_expiry") == []
+    [row] = ledger_cli.json("procedure", "list", "--as-of", "2026-12-11")
+    assert not any("模拟审批" in a for a in row["alerts"])   # the list follows the same setting
 
 
 def test_milestone_bad_input(ledger_cli):

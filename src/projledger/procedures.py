@@ -228,7 +228,7 @@ class Procedure:
                 return None
         return self.due_on
 
-    def alerts(self, as_of: dt.date, cal) -> list[str]:
+    def alerts(self, as_of: dt.date, cal, notice_days: int = EXPIRY_NOTICE_DAYS) -> list[str]:
         notes: list[str] = []
         due = self.current_due(as_of)
         if self.open_on(as_of) and due is not None and due < as_of:
@@ -240,11 +240,11 @@ class Procedure:
         if self.mode == "模拟审批" and not self.done_by(as_of) and self.converted_on is None:
             if self.expires_on < as_of:
                 notes.append(f"模拟审批已过有效期（{self.expires_on.isoformat()}）")
-            elif (self.expires_on - as_of).days <= EXPIRY_NOTICE_DAYS:
+            elif (self.expires_on - as_of).days <= notice_days:
                 notes.append(f"模拟审批将于{self.expires_on.isoformat()}到期")
         return notes
 
-    def to_json(self, as_of: dt.date, cal) -> dict:
+    def to_json(self, as_of: dt.date, cal, notice_days: int = EXPIRY_NOTICE_DAYS) -> dict:
         due = self.current_due(as_of)
         is_open = self.open_on(as_of)
         return {
@@ -261,7 +261,7 @@ class Procedure:
             "current_due": _iso(due) if is_open else None,
             "overdue_workdays": cal.overdue_workdays(due, as_of) if is_open and due else 0,
             "workdays_left": cal.workdays_until(due, as_of) if is_open and due and due >= as_of else None,
-            "alerts": self.alerts(as_of, cal),
+            "alerts": self.alerts(as_of, cal, notice_days),
         }
 
 

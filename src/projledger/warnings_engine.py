@@ -31,8 +31,9 @@ The reporting cycle (SPEC §12) adds:
   (``deadline_card`` kind ``milestone``);
 * :func:`collect_completions` — active plan projects of D's year not completed by D whose
   plan's planned completion is before D (``completion_card``);
-* :func:`collect_supplements` — 容缺受理 procedures accepted by D whose missing material has
-  not arrived by D, by their 补正 date (``deadline_card`` kind ``supplement``);
+* :func:`collect_supplements` — 容缺受理 procedures accepted by D, not approved by D, whose
+  missing material has not arrived by D, by their 补正 date (``deadline_card`` kind
+  ``supplement``);
 * :func:`collect_simulated_expiry` — 模拟审批 procedures open on D, not yet converted, by their
   one-year expiry (``expiry_card``).
 
@@ -218,7 +219,7 @@ def _procedures_of_mode(ctx: CollectContext, mode: str) -> list:
 def collect_supplements(ctx: CollectContext) -> Iterable[CardItem | None]:
     """容缺受理 whose missing material has not come by D, by its 补正 date."""
     for procedure in _procedures_of_mode(ctx, "容缺受理"):
-        if procedure.supplement_by is None or procedure.accepted_on > ctx.as_of:
+        if procedure.supplement_by is None or procedure.accepted_on > ctx.as_of or procedure.done_by(ctx.as_of):
             continue
         if procedure.supplemented_on is not None and procedure.supplemented_on <= ctx.as_of:
             continue

@@ -158,7 +158,8 @@ def procedure_list(
         found = store.list(project=project, department=department, mode=mode, overdue=overdue,
                            due_within=due_within, open_only=open_only, as_of=day)
         cal = store.calendar
-        rows = [p.to_json(day, cal) for p in found]
+        notice = ledger.settings().cards.expiry_notice_days  # the simulated_expiry card's window
+        rows = [p.to_json(day, cal, notice) for p in found]
         years = sorted({y for p in found if p.due_provisional or p.convert_due_provisional
                         for y in cal.years_incomplete(p.accepted_on, p.convert_due or p.due_on)})
     warnings = [provisional_warning(y) for y in years]
