@@ -205,3 +205,23 @@ def test_config_show_prints_values_as_config_set_takes_them(cli):
     screen = cli("config", "show").stdout
     assert '["用地", "规划", "环评"' in screen and "['用地'" not in screen
     assert "（未设置）" in screen and "None" not in screen
+
+
+def test_history_entries_for_people_from_raw_rows():
+    from projledger.history import describe
+
+    rows = [{"at": "2026-11-21T01:30:00+00:00", "actor": "李明", "action": "update", "table": "progress",
+             "key": "project_id=3,period=2026-10",
+             "before": {"ytd_completed": 320000, "status": None},
+             "after": {"ytd_completed": 350050, "status": "主体封顶"},
+             "command": "projledger --db /data/泾川.db progress log 甲 --period 2026-10 --ytd 3500.5"},
+            {"at": "2026-11-22T02:00:00+00:00", "actor": "李明", "action": "insert", "table": "problems",
+             "key": "id=7", "before": None,
+             "after": {"id": 7, "text": "用地未批", "lead_unit_id": 9, "due_provisional": 0, "new_column": "x"},
+             "command": None}]
+    update, insert = describe(rows, {1: "县发改局"}.get)
+    assert (update.actor, update.action, update.subject) == ("李明", "修改", "进度 2026-10")
+    assert update.change_text() == "累计完成投资：3,200.00万元 → 3,500.50万元；状态：（空） → 主体封顶"
+    assert update.command == "progress log 甲 --period 2026-10 --ytd 3500.5"
+    assert insert.subject == "问题7"
+    assert insert.change_text() == "问题：用地未批；牵头单位：（已删除的单位9）；new_column：x"

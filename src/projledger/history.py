@@ -14,6 +14,7 @@ column name, so nothing in the trail is hidden; add its label to :data:`FIELD_LA
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -170,6 +171,9 @@ def _local_minute(at: str) -> str:
     return moment.strftime("%Y-%m-%d %H:%M")
 
 
+_NEEDS_QUOTES = re.compile(r"[\s'\"\\$`!*?;&|<>(){}#~]")  # Chinese words need no quotes on screen
+
+
 def short_command(command: str | None, width: int = 60) -> str | None:
     """The command as typed, for a table cell: no program name or ``--db``, files by name."""
     import shlex
@@ -188,7 +192,7 @@ def short_command(command: str | None, width: int = 60) -> str | None:
             skip = True
         elif not word.startswith("--db="):
             kept.append(word.rsplit("/", 1)[-1] if "/" in word and not word.startswith("-") else word)
-    text = shlex.join(kept)
+    text = " ".join(w if w and not _NEEDS_QUOTES.search(w) else shlex.quote(w) for w in kept)
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
