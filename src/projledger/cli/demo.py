@@ -121,8 +121,9 @@ def demo(
         code = command.main(["--db", str(db), *step], prog_name="projledger", standalone_mode=False)
         if code not in (None, 0):
             raise typer.Exit(code)
-    console().print(f"\n演示完成：数据库 {db}，报表在 {out}/ 目录。"
-                    f"继续试试：projledger --db {db} project list", markup=False)
+    console().print(f"\n演示完成：数据库 {db}，报表在 {out}/ 目录，导入的乡镇报表在 {source}/乡镇报表/。\n"
+                    f"继续试试：projledger --db {db} project list\n"
+                    f"　　　　　projledger --db {db} template --township 城关镇 --period 2026-11", markup=False)
 
 
 def register(app: typer.Typer) -> None:
