@@ -340,12 +340,14 @@ def meeting_minutes(
     docx: Annotated[Path, typer.Option("--docx", help="输出 Word 纪要，如 纪要.docx")],
 ) -> None:
     """会议纪要：时间、主持人、参会单位、议定事项及牵头单位和完成时限（责任清单）、会上提出的问题。"""
+    from projledger.letters import office_of
     from projledger.reports.meeting_docs import MinutesData, write_minutes
 
     with open_ledger(ctx) as ledger, ledger.snapshot():
         store = _store(ledger)
         meeting = store.get(meeting_id)
-        data = MinutesData(meeting, store.items(meeting_id=meeting.id), store.linked_problems(meeting.id))
+        data = MinutesData(meeting, store.items(meeting_id=meeting.id), store.linked_problems(meeting.id),
+                           office_of(ledger.settings()))
         path = write_minutes(data, docx, settings=ledger.settings(), ledger_path=ledger.path)
     _say(f"已写出会议纪要“{path}”：议定事项{len(data.items)}项，会上提出的问题{len(data.problems)}个")
 

@@ -39,16 +39,11 @@ class MinutesData:
     meeting: object  # projledger.meetings.Meeting
     items: list  # MeetingItem
     problems: list  # Problem linked to the meeting
+    office: str  # who issues the 纪要 (projledger.letters.office_of)
 
 
 def _cn(day: dt.date | None) -> str:
     return f"{day.year}年{day.month}月{day.day}日" if day else "—"
-
-
-def _office(settings) -> str:
-    from projledger.letters import office_of
-
-    return office_of(settings)
 
 
 def write_agenda(agenda, dest: Path, *, settings, ledger_path=None) -> Path:
@@ -129,7 +124,7 @@ def write_minutes(data: MinutesData, dest: Path, *, settings, ledger_path=None) 
                   widths=[12, 28, 48, 30, 38], align=["center", "left", "left", "left", "center"])
     else:
         doc.paragraph("无。")
-    doc.signature(_office(settings), meeting.held_on)
+    doc.signature(data.office, meeting.held_on)
     return doc.save(Path(dest), ledger_path=ledger_path)
 
 
