@@ -33,7 +33,6 @@ TABLE_LABELS = {
     "reserve_entries": "储备库", "reserve_info": "储备信息", "reserve_reviews": "储备审核",
     "reserve_promotions": "储备升级", "stage_transitions": "阶段变化", "post_evaluations": "投产后评价",
     "plan_adjustments": "计划调整", "project_tags": "标签", "milestones": "节点", "submissions": "报送",
-    "meetings": "会议", "meeting_items": "议定事项", "letters": "函件",
     # meetings
     "meetings": "会议", "meeting_attendees": "参会单位", "meeting_items": "议定事项",
     "meeting_item_escalations": "议定事项提级", "letters": "函件", "letter_items": "函件所列事项",
@@ -66,9 +65,7 @@ FIELD_LABELS = {
     "energy_per_output": "单位能耗", "quarter": "季度", "action": "调整", "tag": "标签",
     "due_provisional": "期限为暂定", "reply_due_provisional": "答复期限为暂定",
     "convert_due_provisional": "转正期限为暂定",
-    "meeting_id": "会议编号", "assigned_on": "交办日期", "due_start": "时限起算日", "held_on": "会议日期",
-    "kind": "类别", "title": "标题", "chair": "主持人", "file_name": "文件", "filled_on": "填报日期",
-    "submitted_on": "报送日期", "imported_at": "导入时间", "number": "编号",
+    "file_name": "文件", "filled_on": "填报日期", "submitted_on": "报送日期", "imported_at": "导入时间",
     # meetings
     "meeting_id": "会议编号", "assigned_on": "交办日期", "due_start": "时限起算日", "held_on": "会议日期",
     "title": "名称", "chair": "主持人", "number": "文号", "seq": "当年序号", "issued_on": "发文日期",
