@@ -57,6 +57,8 @@ def write_xlsx(path: Path, sheets: list[dict]) -> None:
             ws.merge_cells(span)
         if spec.get("hidden"):
             ws.sheet_state = "hidden"
+        for letter in spec.get("hidden_cols", []):  # 隐藏列, as Excel/WPS store it: <col hidden="1">
+            ws.column_dimensions[letter].hidden = True
     wb.properties.created = wb.properties.modified = FIXED
     wb.save(path)
     _fix_zip_times(path)
@@ -168,8 +170,8 @@ def case(name: str, description: str, files: dict, steps: list, projects: list, 
                   "projects": projects, "problems": list(problems), "progress": progress or {}})
 
 
-def sheet(rows, merge=(), name="项目表", hidden=False) -> dict:
-    return {"name": name, "rows": rows, "merge": list(merge), "hidden": hidden}
+def sheet(rows, merge=(), name="项目表", hidden=False, hidden_cols=()) -> dict:
+    return {"name": name, "rows": rows, "merge": list(merge), "hidden": hidden, "hidden_cols": list(hidden_cols)}
 
 
 # ---------------------------------------------------------------- the cases
@@ -551,6 +553,145 @@ case("ods_format", "LibreOffice 的 .ods：两行合并表头、日期单元格"
 
 # ---------------------------------------------------------------- output
 
+# ---------------------------------------------------------------- SPEC §4b: sheets beyond the list
+# Each also names, under "explain", rows that ``import --explain --json`` must classify:
+# [row as Excel shows it, class, value or null].
+
+case("merged_body_cells",
+     "§4b 纵向合并的单元格：项目性质、责任单位、包联领导合并覆盖几个项目，每个项目都得到该值（不只是第一行）",
+     {"merged_body_cells.xlsx": [sheet([
+         ["城关镇2026年10月重点项目推进情况表"],
+         ["填报单位：城关镇  填报日期：2026年11月3日"],
+         ["序号", "项目名称", "项目性质", "总投资", "年度计划", "1-10月完成投资", "责任单位", "包联领导"],
+         [1, "城关镇智慧路灯项目", "新开工", 600, 300, 120, "住建局", "王副县长"],
+         [2, "城关镇公厕改造项目", None, 200, 100, 60, None, None],
+         [3, "城关镇口袋公园项目", None, 400, 200, 90, None, "李副县长"],
+     ], merge=["A1:H1", "C4:C6", "G4:G6", "H4:H5"])]},
+     [step("merged_body_cells.xlsx", S("城关镇", "2026-10", 3, 3),
+           warnings=[["包联领导", "李副县长、王副县长"]])],
+     [P("城关镇", "城关镇智慧路灯项目", None, "新开工", 600, 300, 120, department="县住建局", leader="王副县长"),
+      P("城关镇", "城关镇公厕改造项目", None, "新开工", 200, 100, 60, department="县住建局", leader="王副县长"),
+      P("城关镇", "城关镇口袋公园项目", None, "新开工", 400, 200, 90, department="县住建局", leader="李副县长")])
+CASES[-1]["explain"] = [[1, "title", None], [2, "fill_in", None], [3, "header", None]]
+
+case("sheets_by_nature",
+     "§4b 一个工作簿两张项目表“新开工项目”“续建项目”（前面还有填表说明）：两张都导入，性质取自表名",
+     {"sheets_by_nature.xlsx": [
+         sheet([["填表说明"], ["1. 金额单位为万元。"], ["2. 新开工与续建项目分表填写。"]], name="填表说明"),
+         sheet([["新城镇2026年10月新开工项目推进情况表"],
+                ["填报单位：新城镇  填报日期：2026年11月4日"],
+                ["序号", "项目名称", "总投资", "年度计划投资", "1-10月完成投资", "实际开工时间"],
+                [1, "新城镇冷库建设项目", 900, 500, 260, D(2026, 5, 8)],
+                [2, "新城镇农贸市场项目", 700, 400, 150, D(2026, 6, 1)]], name="新开工项目"),
+         sheet([["新城镇2026年10月续建项目推进情况表"],
+                ["填报单位：新城镇  填报日期：2026年11月4日"],
+                ["序号", "项目名称", "总投资", "年度计划投资", "1-10月完成投资", "实际开工时间"],
+                [1, "新城镇污水处理厂二期", 3000, 1200, 980, D(2025, 9, 20)]], name="续建项目"),
+     ]},
+     [step("sheets_by_nature.xlsx", S("新城镇", "2026-10", 3, 3))],
+     [P("新城镇", "新城镇冷库建设项目", None, "新开工", 900, 500, 260, stage="新开工"),
+      P("新城镇", "新城镇农贸市场项目", None, "新开工", 700, 400, 150, stage="新开工"),
+      P("新城镇", "新城镇污水处理厂二期", None, "续建", 3000, 1200, 980, stage="续建")])
+
+case("hidden_older_column",
+     "§4b 隐藏的“1-9月完成投资”列在可见的“1-10月完成投资”列前面：取可见的一列，另一列在提示中点名",
+     {"hidden_older_column.xlsx": [sheet([
+         ["东塬镇2026年10月重点项目推进情况表"],
+         ["填报单位：东塬镇  填报日期：2026年11月3日"],
+         ["项目名称", "年度计划投资", "1-9月完成投资", "1-10月完成投资", "形象进度"],
+         ["东塬镇光伏车棚项目", 400, 150, 210, "支架安装"],
+         ["东塬镇文化站改造项目", 300, 90, 130, "内部装修"],
+     ], hidden_cols=["C"])]},
+     [step("hidden_older_column.xlsx", S("东塬镇", "2026-10", 2, 2),
+           warnings=[["C列", "1-9月完成投资", "D列", "1-10月完成投资", "隐藏列"]])],
+     [P("东塬镇", "东塬镇光伏车棚项目", None, None, None, 400, 210),
+      P("东塬镇", "东塬镇文化站改造项目", None, None, None, 300, 130)])
+
+case("period_matching_column",
+     "§4b 两列都可见：“1-9月完成投资”（上月留下的）和“1-10月完成投资”，标题没有月份：期间取表头最近的月份10月，按“1-10月”读取",
+     {"period_matching_column.xlsx": [sheet([
+         ["南川街道重点项目推进情况表"],
+         ["填报单位：南川街道办事处  填报日期：2026年11月5日"],
+         ["项目名称", "年度计划投资", "1-9月完成投资", "1-10月完成投资"],
+         ["南川街道停车楼项目", 800, 300, 420],
+     ])]},
+     [step("period_matching_column.xlsx", S("南川街道", "2026-10", 1, 1),
+           warnings=[["C列", "1-9月完成投资", "D列", "1-10月完成投资", "期间不符"]])],
+     [P("南川街道", "南川街道停车楼项目", None, None, None, 800, 420)])
+
+case("category_rows",
+     "§4b 分部行下的分类行“（一）工业项目”“（二）基础设施项目”：不是项目，也不改变性质，给出下面各行的行业",
+     {"category_rows.xlsx": [sheet([
+         ["东塬镇2026年10月重点项目推进情况表"],
+         ["填报单位：东塬镇  填报日期：2026年11月3日"],
+         ["序号", "项目名称", "总投资", "年度计划投资", "1-10月完成投资", "实际开工时间"],
+         ["一、新开工项目（3个）"],
+         ["（一）工业项目"],
+         [1, "东塬镇食品加工厂项目", 2000, 800, 300, D(2026, 4, 1)],
+         [2, "东塬镇包装材料厂项目", 1500, 600, 200, D(2026, 5, 1)],
+         ["（二）基础设施项目"],
+         [3, "东塬镇乡村道路项目", 500, 300, 180, D(2026, 3, 15)],
+         ["二、续建项目（1个）"],
+         ["（一）农业项目"],
+         [4, "东塬镇设施农业园项目", 2600, 900, 640, D(2025, 5, 1)],
+     ], merge=["A4:F4", "A5:F5", "A8:F8", "A10:F10", "A11:F11"])]},
+     [step("category_rows.xlsx", S("东塬镇", "2026-10", 4, 4))],
+     [P("东塬镇", "东塬镇食品加工厂项目", None, "新开工", 2000, 800, 300, industry="工业"),
+      P("东塬镇", "东塬镇包装材料厂项目", None, "新开工", 1500, 600, 200, industry="工业"),
+      P("东塬镇", "东塬镇乡村道路项目", None, "新开工", 500, 300, 180, industry="基础设施"),
+      P("东塬镇", "东塬镇设施农业园项目", None, "续建", 2600, 900, 640, industry="农业")])
+CASES[-1]["explain"] = [[4, "section", "新开工"], [5, "category", "工业"], [8, "category", "基础设施"],
+                        [10, "section", "续建"], [11, "category", "农业"]]
+
+case("monthly_columns",
+     "§4b 逐月列：父表头“2026年逐月完成投资（万元）”合并在“1月…10月”之上，没有累计列：累计为1—10月之和，当月为10月列",
+     {"monthly_columns.xlsx": [sheet([
+         ["城关镇2026年10月重点项目推进情况表"],
+         ["填报单位：城关镇  填报日期：2026年11月3日"],
+         ["序号", "项目名称", "年度计划投资", "2026年逐月完成投资（万元）", None, None, None, None, None, None, None,
+          None, None, "形象进度"],
+         [None, None, None, "1月", "2月", "3月", "4月", "5月", "6月", "7月", "8月", "9月", "10月"],
+         [1, "城关镇体育公园项目", 1200, 50, 60, 70, 80, 90, 100, 110, 120, 130, 140.5, "绿化施工"],
+         [2, "城关镇便民市场项目", 600, None, None, 20, 30, 30, 40, 40, 50, 50, None, "主体完工"],
+     ], merge=["A3:A4", "B3:B4", "C3:C4", "D3:M3", "N3:N4"])]},
+     [step("monthly_columns.xlsx", S("城关镇", "2026-10", 2, 2))],
+     [P("城关镇", "城关镇体育公园项目", None, None, None, 1200, 950.5),
+      P("城关镇", "城关镇便民市场项目", None, None, None, 600, 260)],
+     progress={"城关镇体育公园项目": [{"period": "2026-10", "ytd_completed": 950.5, "month_completed": 140.5}]})
+CASES[-1]["explain"] = [[3, "header", None], [4, "header", None]]
+
+case("amounts_in_yuan",
+     "§4b 金额以元填报（表头“总投资（元）”等，带千分位的文本和数字）：除以10000记为万元",
+     {"amounts_in_yuan.xlsx": [sheet([
+         ["新城镇2026年10月重点项目推进情况表"],
+         ["填报单位：新城镇  填报日期：2026年11月3日"],
+         ["项目名称", "总投资（元）", "年度计划投资（元）", "1-10月完成投资（元）"],
+         ["新城镇村级活动场所项目", 12345600, "6,000,000", 2345678],
+     ])]},
+     [step("amounts_in_yuan.xlsx", S("新城镇", "2026-10", 1, 1))],
+     [P("新城镇", "新城镇村级活动场所项目", None, None, 1234.56, 600, 234.57)])
+
+case("continuation_rows",
+     "§4b 续行：项目名称纵向合并占两行，第二行只填存在问题；另一项目下一行没有名称、只续写存在问题：都归到上面的项目",
+     {"continuation_rows.xlsx": [sheet([
+         ["南川街道2026年10月重点项目推进情况表"],
+         ["填报单位：南川街道办事处  填报日期：2026年11月3日"],
+         ["序号", "项目名称", "年度计划投资", "1-10月完成投资", "存在问题", "责任单位"],
+         [1, "南川街道综合管廊项目", 1000, 400, "1.管线迁改进度慢", "住建局"],
+         [None, None, None, None, "2.施工用电未接入", None],
+         [2, "南川街道菜市场改造项目", 500, 200, "摊位安置方案未定", "发改局"],
+         [None, None, None, None, "临时市场选址困难", None],
+     ], merge=["A4:A5", "B4:B5", "C4:C5", "D4:D5", "F4:F5"])]},
+     [step("continuation_rows.xlsx", S("南川街道", "2026-10", 2, 2, problems_added=4))],
+     [P("南川街道", "南川街道综合管廊项目", None, None, None, 1000, 400, department="县住建局"),
+      P("南川街道", "南川街道菜市场改造项目", None, None, None, 500, 200, department="县发改局")],
+     [Q("南川街道综合管廊项目", "管线迁改进度慢", "2026-11-03", "2026-11-17", "县住建局"),
+      Q("南川街道综合管廊项目", "施工用电未接入", "2026-11-03", "2026-11-17", "县住建局"),
+      Q("南川街道菜市场改造项目", "摊位安置方案未定", "2026-11-03", "2026-11-17", "县发改局"),
+      Q("南川街道菜市场改造项目", "临时市场选址困难", "2026-11-03", "2026-11-17", "县发改局")])
+CASES[-1]["explain"] = [[5, "continuation", "南川街道综合管廊项目"], [7, "continuation", "南川街道菜市场改造项目"]]
+
+
 UNITS = """name,kind,aliases
 城关镇,township,城关|城关镇人民政府
 新城镇,township,新城|新城镇人民政府
@@ -577,13 +718,18 @@ def write_file(path: Path, spec) -> bool:
     return True
 
 
-def main() -> int:
+def main(only: list[str]) -> int:
+    """Write every case, or only the cases named on the command line."""
     (HERE / "units.csv").write_text(UNITS, encoding="utf-8")
     for spec in CASES:
+        if only and spec["name"] not in only:
+            continue
         for file_name, content in spec["files"].items():
             if write_file(HERE / file_name, content):
                 print(f"  {file_name}")
         expected = {key: spec[key] for key in ("description", "steps", "year", "projects", "problems", "progress")}
+        if "explain" in spec:
+            expected["explain"] = spec["explain"]
         (HERE / f"{spec['name']}.expected.json").write_text(
             json.dumps(expected, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     print(f"{len(CASES)} 组黄金样例已写入 {HERE}")
@@ -591,4 +737,6 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    import sys
+
+    raise SystemExit(main(sys.argv[1:]))

@@ -23,7 +23,7 @@ from projledger.sheets.synonyms import normalize_header
 from projledger.sheets.layout import Column, Layout
 from projledger.sheets.records import RowError
 
-__all__ = ["ColumnChoice", "choose_columns"]
+__all__ = ["ColumnChoice", "choose_columns", "find_row_labels"]
 
 
 @dataclass
@@ -33,6 +33,7 @@ class ColumnChoice:
     warnings: list[str] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
     months: dict[int, Column] = field(default_factory=dict)  # month -> monthly column (up to the period)
+    row_label: tuple[int, Column] | None = None  # (指标 column, the amount column its labels name)
     derive_ytd: bool = False
     derive_month: bool = False
 
@@ -118,6 +119,29 @@ def _alternatives(by_field: dict[str, list[Column]]) -> None:
                 group.remove(column)
                 column.field = other
                 by_field[other] = [column]
+
+
+def find_row_labels(layout: Layout, choice: ColumnChoice, synonyms: dict) -> None:
+    """An unnamed 指标 column whose cells name the amount beside them (``年度计划`` / ``1-10月完成``
+    over one ``2026年投资`` column, a project on two rows): both columns are read that way."""
+    from projledger.sheets.synonyms import matcher_for
+
+    matcher = matcher_for(synonyms)
+    unknown = dict(layout.unknown_columns)
+    rows = layout.sheet.rows[layout.data_start:]
+    for index in sorted(unknown):
+        if index + 1 not in unknown:
+            continue
+        texts = [r[index] for r in rows if index < len(r) and isinstance(r[index], str) and r[index].strip()]
+        named = [matcher.match(normalize_header(t)[0]) for t in texts]
+        if len(texts) >= 2 and sum(1 for f in named if f in MONEY_FIELDS) * 2 > len(texts):
+            value = Column(field="row_label", header=unknown[index + 1], index=index + 1,
+                           unit=normalize_header(unknown[index + 1])[1])
+            choice.row_label = (index, value)
+            choice.notes[index] = "行标签：说明右侧金额是哪一项"
+            choice.notes[index + 1] = "金额，按同一行的行标签读取"
+            layout.unknown_headers = [h for h in layout.unknown_headers if h not in (unknown[index], value.header)]
+            return
 
 
 def choose_columns(layout: Layout, period: Period) -> ColumnChoice:

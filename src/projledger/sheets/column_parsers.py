@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from projledger.errors import ProjledgerError
-from projledger.projects import CODE_PATTERN, check_code
+from projledger.projects import CODE_PATTERN, LEVELS, check_code
 from projledger.sheets.columns import BY_FIELD
 from projledger.sheets.values import (
     ParsedDate, ParsedMoney, ValueProblem, is_not_given, parse_date, parse_money, parse_nature, parse_started,
@@ -40,9 +40,8 @@ from projledger.sheets.values import (
 from projledger.text import squash
 
 __all__ = ["ColumnParser", "compile_column", "cell_text", "fast_money", "fast_date", "parse_level", "parse_person",
-           "LEVELS"]
+           ]
 
-LEVELS = ("省重点", "市重点", "县重点")
 _CENT = Decimal("0.01")
 _FACTORS = {"万元": Decimal(1), "亿元": Decimal(10000), "元": Decimal("0.0001")}
 _CAP = Decimal(10) ** 12

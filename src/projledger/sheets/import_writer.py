@@ -282,6 +282,9 @@ class _FileWrite:
             counts[outcome] += 1
             counts["problems_added"] += added
         self._flush()
+        if counts["problems_added"] and self.parsed.report_date is None:
+            self.result.warnings.append(f"表中没有填报日期，问题的提出日期按今天（{dt.date.today().isoformat()}）记；"
+                                        "可用 --date 指定")
         unrecorded = [r.row for r in self.parsed.rows
                       if r.get("progress") and r.get("ytd_completed") is None and r.get("month_completed") is None]
         if unrecorded:

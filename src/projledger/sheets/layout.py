@@ -245,7 +245,7 @@ def _candidate(grid, covered, start: int, height: int, matcher: Matcher, hidden:
 
 def _best_header(sheet: Sheet, matcher: Matcher) -> _Candidate | None:
     grid, covered = _label_grid(sheet, HEADER_SCAN_ROWS)
-    hidden = set(getattr(sheet, "hidden_cols", ()) or ())
+    hidden = sheet.hidden_cols
     best: _Candidate | None = None
     for start in range(len(grid)):
         if not any(grid[start]):
@@ -424,7 +424,7 @@ def find_layout(sheet: Sheet, synonyms: dict[str, list[str]]) -> Layout | None:
     above = _above_header(sheet.rows[: best.start])
     fill_date = detect_fill_date(above["fill"])
     headers = [c.header for c in best.columns if not c.hidden]
-    headers += [h for i, h in best.unknown if i not in set(getattr(sheet, "hidden_cols", ()) or ())]
+    headers += [h for i, h in best.unknown if i not in sheet.hidden_cols]
     return Layout(
         sheet=sheet,
         header_rows=header_rows,

@@ -18,7 +18,7 @@ from __future__ import annotations
 from projledger.errors import DataError, ProjledgerError
 from projledger.period import Period
 from projledger.sheets.base import Book, ImportContext, SheetReader, first_sheet
-from projledger.sheets.column_choice import choose_columns
+from projledger.sheets.column_choice import choose_columns, find_row_labels
 from projledger.sheets.layout import Layout, pick_data_sheets
 from projledger.sheets.records import FileRead, FileResult, RowError, SheetReading
 from projledger.sheets.rows import nature_of
@@ -59,7 +59,21 @@ class TownshipReader(SheetReader):
 
         if "township_writer" not in ctx.cache:
             ctx.cache["township_writer"] = ImportWriter(ctx.ledger, ctx.units)
-        ctx.cache["township_writer"].apply_file(writer, parsed, result)
+        record = None
+        if not ctx.options.dry_run and parsed.township_id is not None and parsed.sha256:
+            record = lambda w: _record_submission(w, parsed, ctx)  # noqa: E731
+        ctx.cache["township_writer"].apply_file(writer, parsed, result, after=record)
+
+
+def _record_submission(w, parsed: FileRead, ctx: ImportContext) -> None:
+    """报送 (SPEC §12): this committed sheet, in the file's own savepoint."""
+    import datetime as dt
+
+    from projledger.submissions import record_submission
+
+    record_submission(w, township_id=parsed.township_id, period=parsed.period, file_name=parsed.path.name,
+                      sha256=parsed.sha256, filled_on=parsed.fill_date,
+                      submitted_on=ctx.options.report_date or dt.date.today())
 
 
 # ---------------------------------------------------------------- the file
@@ -181,6 +195,7 @@ def _read(parsed: FileRead, book: Book, ctx: ImportContext) -> None:
     readings = []
     for sheet, layout in chosen:
         choice = choose_columns(layout, parsed.period)
+        find_row_labels(layout, choice, ctx.synonyms)
         parsed.warnings.extend(choice.warnings)
         parsed.errors.extend(choice.errors)
         reading = SheetReading(name=sheet.name, imported=True, nature=_sheet_nature(sheet.name, parsed))

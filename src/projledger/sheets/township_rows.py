@@ -26,10 +26,11 @@ from decimal import Decimal
 from projledger.errors import ProjledgerError
 from projledger.sheets.column_parsers import compile_column
 from projledger.sheets.columns import BY_FIELD, MONEY_FIELDS
-from projledger.sheets.layout import column_letter, display
+from projledger.sheets.layout import Column, column_letter, display
 from projledger.sheets.records import ImportedRow, RowError, RowNote, shown
 from projledger.sheets.rows import RowShape, classify_row
 from projledger.sheets.totals import TotalsCheck
+from projledger.sheets.synonyms import normalize_header
 from projledger.text import normalize_name, squash
 
 __all__ = ["FileState", "SheetWalk"]
@@ -67,12 +68,6 @@ class FileState:
             if unknown:
                 parsed.warnings.append("包联领导/服务专员中这些姓名不是已登记的人员，按文字保存："
                                        + "、".join(unknown) + "（可用 leader add 登记）")
-        if not self.ctx.options.report_date and parsed.fill_date is None \
-                and any(row.get("problems") for row in parsed.rows):
-            import datetime as dt
-
-            parsed.warnings.append(f"表中没有填报日期，问题的提出日期按今天（{dt.date.today().isoformat()}）记；"
-                                   "可用 --date 指定")
 
 
 def _unknown_people(ctx, names: list[str]) -> list[str]:
@@ -96,6 +91,15 @@ class SheetWalk:
         self.plan = [(c.index, c.field, c.read) for c in self.columns]
         self.headers = {c.field: c.header for c in choice.columns}
         self.choice = choice
+        self.row_label = None
+        if choice.row_label is not None:
+            from projledger.sheets.synonyms import matcher_for
+
+            label_index, value = choice.row_label
+            value_parser = compile_column(Column("total_investment", value.header, value.index, value.unit),
+                                          money_unit=layout.money_unit, year=period.year, period_end=period.end,
+                                          epoch1904=self.sheet.epoch1904)
+            self.row_label = (label_index, value_parser, matcher_for(state.ctx.synonyms))
         name_column = next(c for c in choice.columns if c.field == "name")
         self.shape = RowShape.of(layout, name_column.index)
         self.special = {r for r, _ in self.sheet.formula_cells} | {r for r, _ in self.sheet.error_cells}
@@ -105,6 +109,7 @@ class SheetWalk:
         self.last: ImportedRow | None = None  # the project row a continuation belongs to
         self.last_failed = False
         self.in_package = False
+        self.hidden_projects: list[int] = []
         self.totals = TotalsCheck(self.sheet.name, {k: v for k, v in self.headers.items() if k in MONEY_FIELDS})
 
     # -- the walk -----------------------------------------------------------------
@@ -140,6 +145,11 @@ class SheetWalk:
                 continue
             self._other(kind, value, cells, excel_row)
         self.parsed.warnings.extend(self.totals.warnings())
+        hidden = sorted(r for r in self.hidden_projects)
+        if hidden:
+            rows = "、".join(map(str, hidden[:10])) + ("等" if len(hidden) > 10 else "")
+            self.parsed.warnings.append(f"工作表“{self.sheet.name}”第{rows}行是隐藏行（筛选或手工隐藏），"
+                                        "隐藏行也是表里的数，已照常导入，请核对")
 
     def _other(self, kind: str, value, cells: list, excel_row: int) -> None:
         text = "  ".join(display(v) for v in cells if v is not None and display(v))
@@ -264,7 +274,28 @@ class SheetWalk:
                         values[name] = value
                     else:
                         errors.append(RowError(self.sheet.name, excel_row, self.headers[name], shown(raw), value))
+        if self.row_label is not None:
+            self._labelled(cells, excel_row, values, errors)
         return values, errors
+
+    def _labelled(self, cells: list, excel_row: int, values: dict, errors: list[RowError]) -> None:
+        """The amount a 指标 cell names (``1-10月完成`` → 累计完成投资)."""
+        label_index, parser, matcher = self.row_label
+        label = cells[label_index] if label_index < len(cells) else None
+        raw = cells[parser.index] if parser.index < len(cells) else None
+        if label is None or raw is None:
+            return
+        field = matcher.match(normalize_header(display(label))[0])
+        if field not in MONEY_FIELDS:
+            errors.append(RowError(self.sheet.name, excel_row, parser.header, shown(label),
+                                   "行标签无法识别，应为年度计划、1-N月完成、当月完成等"))
+            return
+        ok, value = parser(raw)
+        self.headers.setdefault(field, parser.header)
+        if ok:
+            values[field] = value
+        else:
+            errors.append(RowError(self.sheet.name, excel_row, parser.header, shown(raw), value))
 
     def _cell_problem(self, excel_row: int, index: int) -> str | None:
         """Why a cell cannot be read although calamine gives it as blank (formula, #error)."""
@@ -278,6 +309,8 @@ class SheetWalk:
         name = values.get("name")
         self.parsed.data_rows += 1
         self.reading.projects += 1
+        if excel_row in self.sheet.hidden_rows:
+            self.hidden_projects.append(excel_row)
         if name is None:
             errors.insert(0, RowError(self.sheet.name, excel_row, self.headers.get("name"), None, "项目名称为空"))
         ids = self._units(values, excel_row, errors)
@@ -301,11 +334,27 @@ class SheetWalk:
             if name is None:
                 continue
             ok, found = self.state.resolve_unit(field, name)
+            if not ok and field == "department" and _SEVERAL.search(name):
+                ok, found = self._lead_department(name, excel_row, found)
             if ok:
                 ids[field] = found
             else:
                 errors.append(RowError(self.sheet.name, excel_row, self.headers[field], name, found))
         return ids
+
+    def _lead_department(self, text: str, excel_row: int, message: str) -> tuple[bool, object]:
+        """``住建局（牵头）、水务局``: the lead (marked 牵头, else the first) is the department;
+        the others are named in a warning, since a project has one 责任单位."""
+        parts = [p for p in _SEVERAL.split(text) if p.strip()]
+        names = [_ROLE_MARK.sub("", p).strip() for p in parts]
+        resolved = [self.state.resolve_unit("department", n) for n in names]
+        if not all(ok for ok, _ in resolved):
+            return False, message
+        lead = next((i for i, p in enumerate(parts) if "牵头" in p), 0)
+        others = "、".join(n for i, n in enumerate(names) if i != lead)
+        self.parsed.warnings.append(f"第{excel_row}行“{self.headers['department']}”写了几个单位，按牵头的"
+                                    f"{names[lead]}记为责任单位，{others}未记入")
+        return True, resolved[lead][1]
 
     def _money(self, values: dict, excel_row: int) -> dict:
         warnings = self.parsed.warnings
@@ -379,9 +428,10 @@ class SheetWalk:
         fields = {c.index: c.field for c in self.choice.columns}
         used = {fields.get(i) for i in filled if i != self.shape.seq_index}
         text = "  ".join(display(cells[i]) for i in sorted(filled))
-        if self.last_failed and (merged or used <= _CONTINUING):
+        continuing = bool(used) and used <= _CONTINUING
+        if self.last_failed and (merged or continuing):
             return  # the project row above is already an error
-        if self.last is None or not (used <= _CONTINUING or merged):
+        if self.last is None or not (continuing or merged):
             self.parsed.data_rows += 1
             column = self.headers.get("name")
             message = ("项目名称为空" if used - {None} else
@@ -390,7 +440,8 @@ class SheetWalk:
                                                message))
             return
         values, errors = self._parse_cells(cells, excel_row)
-        extra = [k for k in values if k not in _CONTINUING and values[k] is not None]
+        extra = [k for k in values if k not in _CONTINUING and values[k] is not None
+                 and not (merged and k in MONEY_FIELDS and k not in self.last.values)]
         if extra:
             self.parsed.errors.append(RowError(self.sheet.name, excel_row, self.headers[extra[0]],
                                                shown(cells[next(c.index for c in self.columns if c.field == extra[0])]),
@@ -404,7 +455,11 @@ class SheetWalk:
     def _append(self, values: dict) -> None:
         target = self.last.values
         for key, value in values.items():
-            if key == "problems":
+            if key in MONEY_FIELDS:  # a sub-row of a merged project gives an amount the first row left blank
+                if value.amount is not None:
+                    target[key] = value.amount
+            elif key == "problems":  # "2.施工用电未接入" continues the list "1.管线迁改进度慢" above
+                value = tuple(_LEADING_NUMBER.sub("", piece) for piece in value)
                 target["problems"] = tuple(dict.fromkeys((*target.get("problems", ()), *value)))
             elif value:
                 old = target.get(key)
@@ -429,6 +484,9 @@ class SheetWalk:
         self.totals.add_total(kind, excel_row, label, self.section, stated, uncalculated, self.category)
 
 
+_SEVERAL = re.compile(r"[、，,；;/]|\s+|和|及")
+_ROLE_MARK = re.compile(r"[(（]\s*(?:牵头|配合|协办|主办|责任)(?:单位)?\s*[)）]")
+_LEADING_NUMBER = re.compile(r"^\s*(?:\d{1,2}\s*[.．、]|[（(]\s*\d{1,2}\s*[)）]|[一二三四五六七八九十]{1,3}、)\s*")
 _SUB_SEQ = re.compile(r"^(\d{1,3})\s*[-－—.．]\s*\d{1,3}$")
 
 
