@@ -99,3 +99,27 @@ def test_due_day_setting(three_towns, db_path):
 def test_bad_period_is_usage_error(three_towns):
     result = three_towns("submissions", "--period", "2026-9", expect=2)
     assert "YYYY-MM" in result.stderr
+
+
+def test_a_committed_import_records_its_submission(cli, tmp_path):
+    """End to end: the example county's sheets through ``import`` (``--date`` is the day submitted)."""
+    from projledger.resources import EXAMPLE_DIR, data_path
+
+    examples = data_path(EXAMPLE_DIR)
+    units = tmp_path / "units.csv"
+    units.write_bytes(examples.joinpath("units.csv").read_bytes())
+    sheets = {}
+    for entry in examples.joinpath("乡镇报表").iterdir():
+        sheets[entry.name] = tmp_path / entry.name
+        sheets[entry.name].write_bytes(entry.read_bytes())
+    cli("init", "--county", "泾川县")
+    cli("unit", "import", str(units))
+    cli("import", *[str(p) for n, p in sorted(sheets.items()) if "2026-09" in n], "--date", "2026-10-03")
+    cli("import", str(sheets["城关镇-2026-10.xlsx"]), "--date", "2026-11-06")
+    rows = {r["township"]: r for r in cli.json("submissions", "--period", "2026-10", "--as-of", "2026-11-10")}
+    assert (rows["城关镇"]["status"], rows["城关镇"]["days_late"], rows["城关镇"]["file"]) == (
+        "late", 1, "城关镇-2026-10.xlsx")
+    assert {name: (r["status"], r["days_late"]) for name, r in rows.items() if name != "城关镇"} == {
+        "东塬镇": ("missing", 5), "河西乡": ("missing", 5), "南山街道": ("missing", 5), "工业园区": ("missing", 5)}
+    september = cli.json("submissions", "--period", "2026-09", "--as-of", "2026-11-10")
+    assert {r["status"] for r in september} == {"on_time"} and len(september) == 5
