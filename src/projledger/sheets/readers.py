@@ -16,8 +16,17 @@ trimmed; blank rows inside the sheet stay (as ``[]``) so row numbers remain obvi
   UTF-16 "Unicode text" is accepted too.  The delimiter is a comma unless the first lines
   are clearly tab- or semicolon-separated.  Every CSV cell is a ``str``.
 
-The reader does one light pass per row (blank → ``None``, trim, cap) and nothing per cell
-beyond that: a later benchmark wants a 50,000-row import within 3× calamine's read time.
+The reader does one light pass per row: every text cell (and the sheet name) cleaned by
+:func:`projledger.text.clean_cell` (invisible and control characters, SPEC §4b — the import
+does not clean again), blank → ``None``, trailing blanks trimmed, cells past ``MAX_COLS``
+cut with ``truncated`` set.  A sheet past ``MAX_ROWS`` refuses the whole file (SPEC §10: a
+row cap is never a partial import).  ``hidden_cols``/``hidden_rows`` come from the pre-scan
+for .xlsx (``<col hidden>``/``<row hidden>``), .xls (COLINFO/ROW records) and .ods
+(collapsed or filtered columns and rows); a CSV has none.
+
+:func:`read_workbook` — what commands call — runs :func:`read_workbook_here` in the reader
+process (:mod:`.sandbox`), so an abort, exhausted memory or a hang in calamine is one
+error for that file.
 """
 
 from __future__ import annotations
