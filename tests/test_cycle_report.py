@@ -26,7 +26,8 @@ def report_county(county, db_path):
         county("project", "add", "--name", name, "--code", code, "--township", town, "--department", dept,
                "--actual-start", "2025-05-01", *extra)
         county("plan", "set", code, "--year", "2026", "--investment", plan, "--nature", "续建")
-        county("progress", "log", code, "--period", "2026-10", "--ytd", ytd)
+        # 新城镇 has sent nothing for October: its figures are September's
+        county("progress", "log", code, "--period", "2026-10" if town == "城关镇" else "2026-09", "--ytd", ytd)
     county("project", "update", PROJECTS[2][0], "--tag", "招商引资重点项目")
     ledger = Ledger.open(db_path)
     tid = ledger.db.execute("SELECT id FROM units WHERE name = '城关镇'").fetchone()[0]
@@ -74,6 +75,7 @@ def test_unfiltered_report_marks_reported_townships(report_county):
     assert "2026年10月未报送的乡镇：新城镇" in result.stderr
     assert data["saved"] is True
     assert _sum(data["rankings"]["township"], "annual_plan") == 2600.5
+    assert _sum(data["rankings"]["township"], "ytd_completed") == 1430.3
     from python_calamine import CalamineWorkbook
 
     book = CalamineWorkbook.from_path("全.xlsx")
@@ -98,3 +100,13 @@ def test_export_filtered_by_level_and_tag(report_county):
     assert [(r["project_name"], r["ytd_completed"]) for r in rows] == [("物流园", 700)]
     result = report_county("export", "plans", "--out", "x.csv", "--level", "镇重点", expect=1)
     assert "项目级别“镇重点”无效" in result.stderr and not Path("x.csv").exists()
+
+
+def test_figures_typed_by_hand_count_as_reported(report_county):
+    report_county("progress", "log", PROJECTS[1][0], "--period", "2026-10", "--ytd", "150")
+    data = report_county.json("report", "monthly", "--period", "2026-10", "--out", "全.xlsx", "--no-save")
+    assert {r["unit"]: r["reported"] for r in data["rankings"]["township"]} == {"城关镇": True, "新城镇": True}
+    assert data["unreported"] == []
+    # the 催报 list is about the sheets themselves
+    rows = report_county.json("submissions", "--period", "2026-10", "--as-of", "2026-11-10")
+    assert {r["township"]: r["status"] for r in rows} == {"城关镇": "on_time", "新城镇": "missing"}

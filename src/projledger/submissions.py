@@ -147,9 +147,18 @@ def submission_status(db, period: Period, as_of: dt.date, *, due_day: int,
 
 
 def reported_township_ids(db, period: Period, as_of: dt.date | None = None) -> set[int]:
-    """Townships with a submission for ``period`` (counted on or before ``as_of`` when given)."""
-    sql, params = "SELECT DISTINCT township_id FROM submissions WHERE period = ?", [str(Period.parse(period))]
+    """Townships whose figures for ``period`` are in the ledger — what the monthly report's
+    "reported" means: a sheet of the period was recorded (counted on or before ``as_of`` when
+    given), or figures of the period were entered by hand (``progress log``) for one of its
+    projects.  Only a township with neither is named as 未报送: its figures are stale.
+    (The 催报 list, :func:`submission_status`, is about the sheets themselves.)"""
+    month = str(Period.parse(period))
+    sql, params = "SELECT DISTINCT township_id FROM submissions WHERE period = ?", [month]
     if as_of is not None:
         sql += " AND submitted_on <= ?"
         params.append(as_of.isoformat())
-    return {row[0] for row in db.execute(sql, params)}
+    sheets = {row[0] for row in db.execute(sql, params)}
+    typed = {row[0] for row in db.execute(
+        "SELECT DISTINCT p.township_id FROM progress g JOIN projects p ON p.id = g.project_id"
+        " WHERE g.period = ? AND p.township_id IS NOT NULL", [month])}
+    return sheets | typed
