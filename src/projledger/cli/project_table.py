@@ -103,8 +103,8 @@ def project_sheet(
     as_of: AsOf = None,
 ) -> None:
     """把一项目一表写成一页 A4 的 Excel（打印即用）。"""
-    from projledger.cli.leaders import _safe_output
     from projledger.errors import UsageError
+    from projledger.fileio import safe_output
     from projledger.project_table import gather_project_table
     from projledger.reports.project_sheet import write_project_sheet
 
@@ -115,7 +115,7 @@ def project_sheet(
         target = out / default if out is not None and out.is_dir() else (out or default)
         if target.suffix.lower() != ".xlsx":
             raise UsageError(f"输出文件“{target}”应以 .xlsx 结尾")
-        target = _safe_output(target, ledger)
+        target = safe_output(target, ledger_path=ledger.path)
     write_project_sheet(table, target, county=county)
     say(f"已写出一项目一表：{target}")
 
