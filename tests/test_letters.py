@@ -33,16 +33,27 @@ def doc_text(path):
                                                    for t in document.tables]
 
 
+def build_chased(cli):
+    from test_meetings import add_county
+
+    add_county(cli)
+    cli("project", "add", "--name", "城关管网", "--code", CODE1, "--township", "城关镇", "--department", "县发改局")
+    cli("meeting", "add", "--kind", "月调度会", "--on", "2026-11-10")
+    cli("meeting", "item", "add", "1", "--text", "协调管网穿越国道手续", "--lead", "交通局", "--project", CODE1)
+    cli("meeting", "item", "add", "1", "--text", "落实配套资金", "--lead", "县发改局", "--due", "2026-11-20")
+    cli("meeting", "item", "reply", "2", "--text", "财政追加", "--on", "2026-11-12")
+    cli("problem", "add", CODE1, "--text", "用地预审未批复", "--lead", "自然资源局", "--reported", "2026-11-10")
+
+
+@pytest.fixture(scope="module")
+def chased_file(built_ledger):
+    return built_ledger("chased", build_chased)
+
+
 @pytest.fixture
-def chased(county):
-    county("project", "add", "--name", "城关管网", "--code", CODE1, "--township", "城关镇",
-           "--department", "县发改局")
-    county("meeting", "add", "--kind", "月调度会", "--on", "2026-11-10")
-    county("meeting", "item", "add", "1", "--text", "协调管网穿越国道手续", "--lead", "交通局", "--project", CODE1)
-    county("meeting", "item", "add", "1", "--text", "落实配套资金", "--lead", "县发改局", "--due", "2026-11-20")
-    county("meeting", "item", "reply", "2", "--text", "财政追加", "--on", "2026-11-12")
-    county("problem", "add", CODE1, "--text", "用地预审未批复", "--lead", "自然资源局", "--reported", "2026-11-10")
-    return county
+def chased(use_ledger, chased_file):
+    """Two items and a problem (built once, copied for each test)."""
+    return use_ledger(chased_file)
 
 
 def draft(cli, kind, out, *extra, expect=0):

@@ -25,13 +25,31 @@ def rows(db_path, sql, params=()):
         conn.close()
 
 
+def add_county(cli):
+    """The units of conftest's ``county`` fixture."""
+    cli("unit", "add", "城关镇", "--kind", "township", "--alias", "城关")
+    cli("unit", "add", "新城镇", "--kind", "township", "--alias", "新城")
+    cli("unit", "add", "县发改局", "--kind", "department", "--alias", "发改局", "--alias", "县发展和改革局")
+    cli("unit", "add", "县自然资源局", "--kind", "department", "--alias", "自然资源局")
+    cli("unit", "add", "县交通局", "--kind", "department", "--alias", "交通局")
+
+
+def build_met(cli):
+    add_county(cli)
+    cli("project", "add", "--name", "城关管网", "--code", CODE1, "--township", "城关镇", "--department", "县发改局")
+    cli("meeting", "add", "--kind", "月调度会", "--on", "2026-11-10", "--chair", "王副县长",
+        "--attendee", "发改局", "--attendee", "城关", "--title", "11月项目调度会")
+
+
+@pytest.fixture(scope="module")
+def met_file(built_ledger):
+    return built_ledger("met", build_met)
+
+
 @pytest.fixture
-def met(county):
-    county("project", "add", "--name", "城关管网", "--code", CODE1, "--township", "城关镇",
-           "--department", "县发改局")
-    county("meeting", "add", "--kind", "月调度会", "--on", "2026-11-10", "--chair", "王副县长",
-           "--attendee", "发改局", "--attendee", "城关", "--title", "11月项目调度会")
-    return county
+def met(use_ledger, met_file):
+    """A county with one project and one meeting (built once, copied for each test)."""
+    return use_ledger(met_file)
 
 
 def add_item(cli, *args, expect=0):

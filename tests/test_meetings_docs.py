@@ -38,17 +38,27 @@ def save_streaks(db_path, rows):
         conn.close()
 
 
+def build_meeting(cli):
+    from test_meetings import add_county
+
+    add_county(cli)
+    cli("project", "add", "--name", "城关管网", "--code", CODE1, "--township", "城关镇", "--department", "县发改局")
+    cli("meeting", "add", "--kind", "专题会商", "--on", "2026-11-10", "--chair", "王副县长",
+        "--attendee", "县发改局", "--attendee", "县交通局", "--title", "城关管网专题会商")
+    cli("meeting", "item", "add", "1", "--text", "协调管网穿越国道手续", "--lead", "交通局", "--project", CODE1)
+    cli("meeting", "item", "add", "1", "--text", "落实配套资金", "--lead", "县发改局", "--due", "2026-12-31")
+    cli("problem", "add", CODE1, "--text", "用地预审未批复", "--meeting", "1", "--lead", "自然资源局")
+
+
+@pytest.fixture(scope="module")
+def meeting_file(built_ledger):
+    return built_ledger("meeting", build_meeting)
+
+
 @pytest.fixture
-def meeting(county):
-    county("project", "add", "--name", "城关管网", "--code", CODE1, "--township", "城关镇",
-           "--department", "县发改局")
-    county("meeting", "add", "--kind", "专题会商", "--on", "2026-11-10", "--chair", "王副县长",
-           "--attendee", "县发改局", "--attendee", "县交通局", "--title", "城关管网专题会商")
-    county("meeting", "item", "add", "1", "--text", "协调管网穿越国道手续", "--lead", "交通局",
-           "--project", CODE1)
-    county("meeting", "item", "add", "1", "--text", "落实配套资金", "--lead", "县发改局", "--due", "2026-12-31")
-    county("problem", "add", CODE1, "--text", "用地预审未批复", "--meeting", "1", "--lead", "自然资源局")
-    return county
+def meeting(use_ledger, meeting_file):
+    """A 专题会商 with two items and a problem (built once, copied for each test)."""
+    return use_ledger(meeting_file)
 
 
 def test_minutes_docx_has_the_responsibility_list(meeting, tmp_path):
