@@ -64,7 +64,7 @@ def report_leaders(
     as_of: Annotated[Optional[str], typer.Option("--as-of", help="亮牌统计日期，默认今天")] = None,
     leader: Annotated[Optional[str], typer.Option("--leader", help="只写这位领导（人员名单中的姓名）")] = None,
 ) -> None:
-    """包联领导调度单：每位包联领导一页，列出其包联项目的计划、累计完成、完成率、亮牌、未办结问题。"""
+    """包联领导调度单：每位包联领导一页，列出其包联项目的计划、累计完成、完成率、亮牌及原因、未办结问题和议定事项。"""
     from projledger.dates import parse_iso_date, today
     from projledger.leaders_report import gather_leaders
     from projledger.period import Period
