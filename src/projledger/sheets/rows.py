@@ -48,6 +48,8 @@ class RowShape:
         self.name_index = name_index
         self.seq_index = seq_index
         self.header_labels = header_labels  # column -> squashed header labels of that column
+        # the name column's header texts as the cells hold them: a cheap first test on project rows
+        self.name_labels = header_labels.get(name_index, set())
 
     @classmethod
     def of(cls, layout, name_index: int | None = None) -> "RowShape":
@@ -133,6 +135,13 @@ def _special(texts, first) -> tuple[str, object] | None:
     return None
 
 
+def _header_like(name: str, shape: RowShape) -> bool:
+    """Whether a name cell could be the name column's header again (most are project names)."""
+    if len(name) > 40:
+        return False
+    return squash(name) in shape.name_labels
+
+
 def _repeated_header(cells: list[object], shape: RowShape) -> bool:
     labels = shape.header_labels
     same = sum(1 for i, v in enumerate(cells) if v is not None and i in labels and squash(display(v)) in labels[i])
@@ -167,7 +176,7 @@ def classify_row(cells: list[object], shape: RowShape) -> tuple[str, object]:
     if is_numbering_row(cells):
         return "column_numbers", None
     name = cells[shape.name_index] if shape.name_index < len(cells) else None
-    if _repeated_header(cells, shape):
+    if (name is None or isinstance(name, str) and _header_like(name, shape)) and _repeated_header(cells, shape):
         return "repeated_header", None
     if name is not None and (not isinstance(name, str) or name.strip()):
         key = squash(display(name))
