@@ -303,3 +303,17 @@ def test_the_reply_may_only_hold_what_a_sheet_is_made_of():
         assert "无法识别" in caught.value.message
     finally:
         worker.close()
+
+
+def test_without_the_resource_module_the_worker_still_serves():
+    """Windows has no ``resource``: the limits are skipped, the worker still answers (in a
+    separate interpreter, so a mistake cannot shrink this test process's own limits)."""
+    import subprocess
+
+    code = ("import sys; sys.modules['resource'] = None\n"
+            "from projledger.sheets import sandbox\n"
+            "sandbox._limit_self(64)\n"
+            "print(sandbox._answer('builtins:sum', ([1, 2],)))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "('ok', 3)"
