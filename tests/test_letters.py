@@ -117,7 +117,8 @@ def test_assignment_sheet_only_hands_over_once(chased, tmp_path):
     paragraphs, tables = doc_text(tmp_path / "交办单-县交通局-2026-4.docx")
     assert tables[0][0] == ["序号", "类别", "事项", "相关项目", "交办日期", "意见期限", "完成时限"]
     assert tables[0][1] == ["1", "议定事项", "新增事项", "", "2026-11-10", "2026-11-13", "2026-11-24"]
-    assert "没有需要发交办单的单位" in draft(chased, "交办单", tmp_path).stdout
+    assert "没有需要发交办单的单位" in draft(chased, "交办单", tmp_path / "空").stdout
+    assert not (tmp_path / "空").exists()  # nothing to send: no letter, no folder
 
 
 def test_unit_on_a_bottom3_streak_gets_a_supervision_letter(chased, tmp_path, db_path):

@@ -30,14 +30,13 @@ def _say(text: str) -> None:
 
 
 def _out_dir(out: Path, dry_run: bool) -> Path:
+    """Check ``--out`` before anything is written (it is created only when a letter is written)."""
     from projledger.errors import DataError
 
     if out.exists() and not out.is_dir():
         raise DataError(f"--out “{out}”不是文件夹：函件按单位各写一个 .docx，请给一个文件夹")
-    if not dry_run:
-        if not out.parent.exists():
-            raise DataError(f"--out “{out}”的上级文件夹不存在")
-        out.mkdir(exist_ok=True)
+    if not dry_run and not out.exists() and not out.parent.is_dir():
+        raise DataError(f"--out “{out}”的上级文件夹不存在")
     return out
 
 
@@ -62,6 +61,7 @@ def letter_draft(
         if not dry_run and drafts:
             from projledger.reports.meeting_docs import write_letter
 
+            folder.mkdir(exist_ok=True)
             with ledger.transaction() as w:
                 drafts = record(w, drafts, ledger.settings())
                 _write_all(drafts, folder, ledger.path, write_letter)
