@@ -122,7 +122,8 @@ def test_project_lifecycle_through_cli(county):
         "code": CODE, "name": "年产5万吨有机肥加工项目", "township": "城关镇", "department": "县发改局",
         "owner": "某某农业科技有限公司", "stage": "新开工", "nature": "新开工", "industry": None,
         "total_investment": 12000, "planned_start": "2026-04-01", "actual_start": "2026-04-15",
-        "leader": "张三", "annual_plan": 5000, "ytd_completed": 3200.3,
+        "leader": "张三", "level": None, "tags": [], "liaison": None, "completed_on": None,
+        "planned_completion": None, "annual_plan": 5000, "ytd_completed": 3200.3,
     }]
     assert county.json("project", "list", "--year", "2025") == []
     shown = county.json("project", "show", "1")
