@@ -65,8 +65,8 @@ def write_agenda(agenda, dest: Path, *, settings, ledger_path=None) -> Path:
     doc.heading(f"{next(number)}、红牌项目")
     if agenda.red_projects:
         doc.table(["序号", "项目名称", "项目代码", "亮红牌原因"],
-                  [[n, p.name, p.code or "", "；".join(p.reasons)] for n, p in enumerate(agenda.red_projects, 1)],
-                  widths=[12, 48, 46, 50], align=["center", "left", "left", "left"])
+                  [[n, p.name, p.code or "", "\n".join(p.reasons)] for n, p in enumerate(agenda.red_projects, 1)],
+                  widths=[12, 34, 62, 48], align=["center", "left", "left", "left"])
     else:
         doc.paragraph("无红牌项目。")
     doc.heading(f"{next(number)}、逾期未办结的问题和议定事项")
