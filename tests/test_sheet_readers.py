@@ -551,3 +551,45 @@ def test_invisible_and_control_characters_are_cleaned_at_the_reader(tmp_path):
     csv_path = tmp_path / "dirty.csv"
     csv_path.write_text(",".join(dirty) + "\n\u200b,5\n", encoding="utf-8")
     assert read_workbook(csv_path)[0].rows == [expected, [None, "5"]]
+
+
+def _xlwt_book(path: Path, hide: bool = False) -> Path:
+    xlwt = pytest.importorskip("xlwt", reason="xlwt (test dependency) writes .xls")
+    book = xlwt.Workbook()
+    sheet = book.add_sheet("项目表")
+    for r, row in enumerate([["项目名称", "总投资", "备注"], ["甲", 1200.5, "x"], ["乙", 3.0, "y"]]):
+        for c, value in enumerate(row):
+            sheet.write(r, c, value)
+    if hide:
+        sheet.row(2).hidden = True
+        sheet.col(1).hidden = True
+    book.save(str(path))
+    return path
+
+
+def test_xls_hidden_rows_and_columns_are_reported(tmp_path):
+    [sheet] = read_workbook(_xlwt_book(tmp_path / "hidden.xls", hide=True))
+    assert (sheet.hidden_cols, sheet.hidden_rows) == ({1}, {3})
+    assert sheet.rows[2] == ["乙", 3.0, "y"]
+
+
+def test_xls_cell_past_256_columns_is_refused_before_calamine(tmp_path):
+    path = _xlwt_book(tmp_path / "wide.xls")
+    data = bytearray(path.read_bytes())
+    at = data.find(b"\xfd\x00\x0a\x00")  # a LABELSST record: row u16, column u16, xf, string index
+    assert at > 0
+    struct.pack_into("<H", data, at + 6, 0xFF00)
+    path.write_bytes(bytes(data))
+    refused(path, "单元格位置超出xls格式范围", "65281列")
+
+
+def test_truncated_xls_is_refused(tmp_path):
+    path = _xlwt_book(tmp_path / "cut.xls")
+    path.write_bytes(path.read_bytes()[:-100])
+    refused(path, "损坏")
+
+
+def test_ods_whose_content_is_not_well_formed_is_refused(tmp_path):
+    path = make_ods(tmp_path / "t.ods")
+    content = zipfile.ZipFile(path).read("content.xml").replace(b"</table:table>", b"<\x08able:table>")
+    refused(rewrite_zip(path, tmp_path / "cut.ods", {"content.xml": content}), "不是有效的XML")
