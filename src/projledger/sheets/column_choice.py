@@ -18,12 +18,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from projledger.period import Period
-from projledger.sheets.columns import ALTERNATIVES, MONEY_FIELDS, label
+from projledger.sheets.columns import ALTERNATIVES, MONEY_FIELDS, ROW_LABELS, label
 from projledger.sheets.synonyms import normalize_header
 from projledger.sheets.layout import Column, Layout
 from projledger.sheets.records import RowError
 
-__all__ = ["ColumnChoice", "choose_columns", "find_row_labels"]
+__all__ = ["ColumnChoice", "choose_columns", "find_row_labels", "row_label_field"]
 
 
 @dataclass
@@ -121,6 +121,12 @@ def _alternatives(by_field: dict[str, list[Column]]) -> None:
                 by_field[other] = [column]
 
 
+def row_label_field(text: str, matcher) -> str | None:
+    """The field a 指标 cell names: ``计划`` / ``完成`` (:data:`columns.ROW_LABELS`) or a header synonym."""
+    key = normalize_header(text)[0]
+    return ROW_LABELS.get(key) or matcher.match(key)
+
+
 def find_row_labels(layout: Layout, choice: ColumnChoice, synonyms: dict) -> None:
     """An unnamed 指标 column whose cells name the amount beside them (``年度计划`` / ``1-10月完成``
     over one ``2026年投资`` column, a project on two rows): both columns are read that way."""
@@ -133,7 +139,7 @@ def find_row_labels(layout: Layout, choice: ColumnChoice, synonyms: dict) -> Non
         if index + 1 not in unknown:
             continue
         texts = [r[index] for r in rows if index < len(r) and isinstance(r[index], str) and r[index].strip()]
-        named = [matcher.match(normalize_header(t)[0]) for t in texts]
+        named = [row_label_field(t, matcher) for t in texts]
         if len(texts) >= 2 and sum(1 for f in named if f in MONEY_FIELDS) * 2 > len(texts):
             value = Column(field="row_label", header=unknown[index + 1], index=index + 1,
                            unit=normalize_header(unknown[index + 1])[1])

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 __all__ = ["ColumnSpec", "COLUMNS", "BY_FIELD", "FIELDS", "MONEY_FIELDS", "TEXT_FIELDS", "PROJECT_TARGETS",
-           "ALTERNATIVES", "label"]
+           "ALTERNATIVES", "ROW_LABELS", "label"]
 
 
 @dataclass(frozen=True)
@@ -62,6 +62,12 @@ COLUMNS: tuple[ColumnSpec, ...] = (
 #: Headers that mean one of two fields: when the first field already has a column headed
 #: more plainly (建设性质 beside 项目类别), the header is read as the second field.
 ALTERNATIVES = {"项目类别": "industry", "类别": "industry", "项目类型": "industry", "建设类别": "industry"}
+
+#: Row labels of a 指标 column (a project on two rows: 计划 / 完成) beside one amount column; a
+#: label not here is matched against the header synonyms (年度计划, 1-10月完成 …).
+ROW_LABELS = {"计划": "annual_plan", "年计划": "annual_plan", "年度": "annual_plan", "计划数": "annual_plan",
+              "完成": "ytd_completed", "累计": "ytd_completed", "实际": "ytd_completed", "实际完成": "ytd_completed",
+              "完成数": "ytd_completed", "当月": "month_completed", "本月": "month_completed"}
 
 BY_FIELD = {spec.field: spec for spec in COLUMNS}
 FIELDS = tuple(BY_FIELD)

@@ -50,6 +50,7 @@ class RowShape:
         self.header_labels = header_labels  # column -> squashed header labels of that column
         # the name column's header texts as the cells hold them: a cheap first test on project rows
         self.name_labels = header_labels.get(name_index, set())
+        self.longest_label = max((len(label) for labels in header_labels.values() for label in labels), default=0) + 4
 
     @classmethod
     def of(cls, layout, name_index: int | None = None) -> "RowShape":
@@ -173,9 +174,11 @@ def classify_row(cells: list[object], shape: RowShape) -> tuple[str, object]:
     special = _special(texts, first) if texts else None
     if special:
         return special
+    name = cells[shape.name_index] if shape.name_index < len(cells) else None
+    if name.__class__ is str and len(name) > shape.longest_label and not BLANK_NOTE.match(name.strip()):
+        return "project", None  # the common case: a project's name, longer than any header label
     if is_numbering_row(cells):
         return "column_numbers", None
-    name = cells[shape.name_index] if shape.name_index < len(cells) else None
     if (name is None or isinstance(name, str) and _header_like(name, shape)) and _repeated_header(cells, shape):
         return "repeated_header", None
     if name is not None and (not isinstance(name, str) or name.strip()):

@@ -30,7 +30,7 @@ from projledger.sheets.layout import Column, column_letter, display
 from projledger.sheets.records import ImportedRow, RowError, RowNote, shown
 from projledger.sheets.rows import RowShape, classify_row
 from projledger.sheets.totals import TotalsCheck
-from projledger.sheets.synonyms import normalize_header
+from projledger.sheets.column_choice import row_label_field
 from projledger.text import normalize_name, squash
 
 __all__ = ["FileState", "SheetWalk"]
@@ -285,7 +285,7 @@ class SheetWalk:
         raw = cells[parser.index] if parser.index < len(cells) else None
         if label is None or raw is None:
             return
-        field = matcher.match(normalize_header(display(label))[0])
+        field = row_label_field(display(label), matcher)
         if field not in MONEY_FIELDS:
             errors.append(RowError(self.sheet.name, excel_row, parser.header, shown(label),
                                    "行标签无法识别，应为年度计划、1-N月完成、当月完成等"))
