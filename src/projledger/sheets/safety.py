@@ -509,10 +509,10 @@ def _ods_hidden(content: bytes, result: Inspection) -> None:
         repeat = int(attrs[key]) if attrs.get(key, b"").isdigit() else 1
         hidden = attrs.get(b"visibility") in _ODS_HIDDEN and name is not None
         if kind == b"table-column":
-            if hidden:
+            if hidden and col < _HIDDEN_COLS_CAP:
                 result.hidden_cols[name].update(range(col, min(col + repeat, _HIDDEN_COLS_CAP)))
             col += repeat
         else:
-            if hidden:
+            if hidden and row < _HIDDEN_ROWS_CAP:
                 result.hidden_rows[name].update(range(row + 1, min(row + repeat, _HIDDEN_ROWS_CAP) + 1))
             row += repeat

@@ -152,7 +152,8 @@ class SheetScan:
                 self.hidden_rows.add(int(attrs[b"r"]))
             else:
                 first, last = int(attrs[b"min"]), int(attrs[b"max"])
-                self.hidden_cols.update(range(max(first, 1) - 1, min(last, _HIDDEN_COLS_CAP)))
+                if len(self.hidden_cols) < _HIDDEN_COLS_CAP:  # 100,000 copies of one wide <col> stay cheap
+                    self.hidden_cols.update(range(max(first, 1) - 1, min(last, _HIDDEN_COLS_CAP)))
         except (KeyError, ValueError):
             return  # a hidden flag without a usable position hides nothing we can name
 
