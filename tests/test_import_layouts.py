@@ -281,3 +281,22 @@ def test_each_committed_township_sheet_records_its_submission_once(town, tmp_pat
     con.close()
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
     assert rows == [("2026-10", "城关镇-2026-10.xlsx", digest, "2026-11-03", "2026-11-04")]
+
+
+def test_changed_rows_are_written_in_bulk_with_a_complete_audit_trail(town, tmp_path):
+    first = township(tmp_path / "a.xlsx", [[1, "甲项目", "新开工", 100, 50, 10, None, None]])
+    town("import", first)
+    second = township(tmp_path / "b.xlsx", [[1, "甲项目", "新开工", 120.5, 60, 10, None, None]])
+    got = json.loads(town("import", second, "--json").stdout)["files"][0]
+    assert (got["updated"], got["unchanged"]) == (1, 0)
+    con = sqlite3.connect(town.db_path)
+    rows = con.execute("SELECT table_name, row_key, action, before, after FROM audit_changes"
+                       " WHERE action = 'update' ORDER BY id").fetchall()
+    total, = con.execute("SELECT total_investment FROM projects").fetchone()
+    con.close()
+    assert total == 12050
+    by_table = {table: (key, json.loads(before), json.loads(after)) for table, key, _, before, after in rows}
+    key, before, after = by_table["projects"]
+    assert key.startswith("id=") and before["total_investment"] == 10000 and after["total_investment"] == 12050
+    assert set(before) == set(after) == {"total_investment", "updated_at"}
+    assert by_table["annual_plans"][1:] == ({"investment": 5000}, {"investment": 6000})

@@ -44,6 +44,7 @@ from projledger.money import from_db
 from projledger.period import Period
 from projledger.progress import year_to_date, ytd_problem
 from projledger.projects import NATURES
+from projledger.sheets.bulk_writes import PendingUpdates
 from projledger.sheets.columns import BY_FIELD, PROJECT_TARGETS
 from projledger.sheets.records import RowError
 from projledger.text import normalize_name, squash
@@ -53,7 +54,7 @@ __all__ = ["ImportWriter", "insert_rows", "row_columns"]
 BASE_COLUMNS = ("id", "code", "name", "name_key", "township_id", "department_id", "owner", "stage",
                 "nature", "industry", "industrial", "total_investment", "planned_start",
                 "planned_start_precision", "actual_start", "actual_start_estimated", "completed_on",
-                "leader", "note")
+                "leader", "note", "updated_at")
 #: annual-plan fields a sheet may give besides the investment: field -> column
 PLAN_FIELDS = {s.field: s.column_in("annual_plans") for s in BY_FIELD.values()
                if s.column_in("annual_plans") and s.field != "annual_plan"}
@@ -260,6 +261,7 @@ class _FileWrite:
         self._next_ids: dict[str, int] = {}
         self.created: set[int] = set()
         self._problem_base: dict | None = None
+        self.pending = PendingUpdates()  # compared against loaded rows, written in bulk by _flush
 
     def _next_id(self, table: str) -> int:
         if table not in self._next_ids:
@@ -293,6 +295,7 @@ class _FileWrite:
         return counts
 
     def _flush(self) -> None:
+        self.pending.flush(self.writer)
         new = self.new
         insert_rows(self.writer, "projects", new["projects"], project_ids=[r["id"] for r in new["projects"]])
         for table, key in (("annual_plans", ("project_id", "year")), ("progress", ("project_id", "period")),
@@ -326,7 +329,8 @@ class _FileWrite:
             return False
         if "name" in diff:
             diff["name_key"] = normalize_name(diff["name"])
-        self.writer.update("projects", {"id": project["id"]}, diff, touch={"updated_at": self.now})
+        diff["updated_at"] = self.now
+        self.pending.add("projects", {"id": project["id"]}, project, diff, project["id"])
         project.update(diff)
         return True
 
@@ -387,7 +391,7 @@ class _FileWrite:
         diff = {k: v for k, v in values.items() if existing.get(k) != v}
         if not diff:
             return False
-        self.writer.update(table, key, diff, project_id=pid)
+        self.pending.add(table, key, existing, diff, pid)
         existing.update(diff)
         return True
 
