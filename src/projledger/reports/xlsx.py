@@ -25,6 +25,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from projledger.text import clean_cell
 from projledger.fileio import save_with
 
 __all__ = [
@@ -67,7 +68,9 @@ def put(ws: Worksheet, row: int, column: int, value: object, *, number_format: s
     if value is None:
         cell.value = None
     elif isinstance(value, str):
-        cell.value = value
+        # Text typed on the command line or stored before the reader cleaned it may still hold
+        # a vertical tab or another control character that openpyxl refuses.
+        cell.value = clean_cell(value)
         cell.data_type = "s"  # openpyxl would otherwise store "=..." as a formula
     else:
         cell.value = value
