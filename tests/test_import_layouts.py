@@ -300,3 +300,25 @@ def test_changed_rows_are_written_in_bulk_with_a_complete_audit_trail(town, tmp_
     assert key.startswith("id=") and before["total_investment"] == 10000 and after["total_investment"] == 12050
     assert set(before) == set(after) == {"total_investment", "updated_at"}
     assert by_table["annual_plans"][1:] == ({"investment": 5000}, {"investment": 6000})
+
+
+def test_inserted_rows_have_their_whole_row_in_the_audit_trail(town, tmp_path):
+    path = township(tmp_path / "a.xlsx", [[1, "甲项目", "新开工", 100.5, 50, 10, "用地未批", "发改局"],
+                                          [2, "乙项目", "续建", 80, 40, 5, None, None]])
+    town("import", path)
+    con = sqlite3.connect(town.db_path)
+    con.row_factory = sqlite3.Row
+    audit = {(r["table_name"], r["row_key"]): (r["project_id"], json.loads(r["after"]))
+             for r in con.execute("SELECT * FROM audit_changes WHERE action = 'insert'")}
+    projects = {r["id"]: dict(r) for r in con.execute("SELECT * FROM projects")}
+    plans = [dict(r) for r in con.execute("SELECT * FROM annual_plans")]
+    con.close()
+    for pid, row in projects.items():
+        project_id, after = audit[("projects", f"id={pid}")]
+        assert project_id == pid and after == {k: row[k] for k in after}
+        assert after["name"] in ("甲项目", "乙项目") and "total_investment" in after
+    for plan in plans:
+        project_id, after = audit[("annual_plans", f"project_id={plan['project_id']},year=2026")]
+        assert project_id == plan["project_id"] and after == {k: plan[k] for k in after}
+    assert len([k for k in audit if k[0] == "problems"]) == 1
+    assert len([k for k in audit if k[0] == "progress"]) == 2

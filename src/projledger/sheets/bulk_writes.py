@@ -9,6 +9,11 @@ changed columns only, with the ``touch`` columns (``updated_at``) alongside, and
 ``audit_changes`` row per changed row with the before and after of the changed columns —
 grouped into one ``executemany`` per shape of change.  Only inside the caller's write
 transaction (the writer checks).
+
+:func:`insert_many` inserts new rows with ``executemany`` and writes their audit records with
+one ``INSERT … SELECT json_object(…)`` per shape of row, so the after-image is built by SQLite
+from the rows just stored instead of row by row in Python — the same records
+``AuditedWriter.insert`` writes.
 """
 
 from __future__ import annotations
@@ -17,7 +22,7 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-__all__ = ["PendingUpdates"]
+__all__ = ["PendingUpdates", "insert_many"]
 
 _JSON = json.JSONEncoder(ensure_ascii=False)
 
@@ -58,3 +63,30 @@ class PendingUpdates:
             [(command_id, table, _key_text(key), pid, encode(before), encode(diff))
              for table, key, before, diff, pid in self.rows])
         self.rows.clear()
+
+
+def insert_many(writer, table: str, rows: list[dict], *, key_columns: tuple[str, ...],
+                project_column: str) -> None:
+    """Insert ``rows`` (each carrying its key) and one ``insert`` audit record per row.
+
+    Rows of one shape (same columns) are inserted together; SQLite gives them consecutive
+    rowids after the largest one, so the audit rows are selected back by rowid.
+    """
+    if not rows:
+        return
+    if not writer.db.conn.in_transaction:
+        raise RuntimeError("audited writes must run inside Ledger.transaction()")
+    conn, command_id = writer.db.conn, writer.command_id
+    shapes: dict[tuple[str, ...], list[dict]] = {}
+    for row in rows:
+        shapes.setdefault(tuple(row), []).append(row)
+    key_text = " || ',' || ".join(f"'{c}=' || COALESCE([{c}], 'None')" for c in key_columns)
+    for columns, group in shapes.items():
+        (last,) = conn.execute(f"SELECT COALESCE(MAX(rowid), 0) FROM [{table}]").fetchone()
+        conn.executemany(f"INSERT INTO [{table}] ({', '.join(f'[{c}]' for c in columns)})"
+                         f" VALUES ({', '.join('?' * len(columns))})", [tuple(r.values()) for r in group])
+        image = ", ".join(f"'{c}', [{c}]" for c in columns)
+        conn.execute(
+            "INSERT INTO audit_changes (command_id, table_name, row_key, project_id, action, before, after)"
+            f" SELECT ?, ?, {key_text}, [{project_column}], 'insert', NULL, json_object({image})"
+            f" FROM [{table}] WHERE rowid > ? ORDER BY rowid", [command_id, table, last])

@@ -45,6 +45,7 @@ from projledger.period import Period
 from projledger.progress import year_to_date, ytd_problem
 from projledger.projects import NATURES
 from projledger.sheets.bulk_writes import PendingUpdates
+from projledger.sheets.bulk_writes import insert_many as bulk_insert
 from projledger.sheets.columns import BY_FIELD, PROJECT_TARGETS
 from projledger.sheets.records import RowError
 from projledger.text import normalize_name, squash
@@ -83,14 +84,14 @@ def _select(db, sql: str, values: Sequence) -> list[tuple]:
 
 
 def insert_rows(writer, table: str, rows: list[dict], *, key_columns: tuple[str, ...] = ("id",),
-                project_ids: list[int | None]) -> None:
-    """Insert many rows with their audit records, as ``writer.insert`` would one by one.
+                project_column: str = "project_id") -> None:
+    """Insert many rows with their audit records, as ``writer.insert`` would one by one
+    (:func:`projledger.sheets.bulk_writes.insert_many`: the after-image built in SQL).
 
     Each row must carry its key columns (ids are assigned by the caller, inside the write
     transaction, so nobody else can take them).
     """
-    if rows:
-        writer.insert_many(table, rows, key_columns=key_columns, project_ids=project_ids)
+    bulk_insert(writer, table, rows, key_columns=key_columns, project_column=project_column)
 
 
 @dataclass
@@ -297,11 +298,10 @@ class _FileWrite:
     def _flush(self) -> None:
         self.pending.flush(self.writer)
         new = self.new
-        insert_rows(self.writer, "projects", new["projects"], project_ids=[r["id"] for r in new["projects"]])
+        insert_rows(self.writer, "projects", new["projects"], project_column="id")
         for table, key in (("annual_plans", ("project_id", "year")), ("progress", ("project_id", "period")),
                            ("problems", ("id",))):
-            insert_rows(self.writer, table, new[table], key_columns=key,
-                        project_ids=[r["project_id"] for r in new[table]])
+            insert_rows(self.writer, table, new[table], key_columns=key)
 
     # -- projects ----------------------------------------------------------------------
     def _create(self, row) -> dict:
