@@ -49,11 +49,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from bisect import bisect_right
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
-from itertools import groupby
-from operator import itemgetter
 
 from typing import TYPE_CHECKING
 
@@ -79,6 +76,7 @@ __all__ = [
     "MonthlyRanking",
     "monthly_ranking",
     "compute_monthly_ranking",
+    "latest_progress",
     "save_computed",
     "Placed",
     "report_as_of",
@@ -188,39 +186,52 @@ def load_problems(db, period: str) -> list[ProblemRecord]:
 # ---------------------------------------------------------------- one period
 
 
-class _YtdTimeline:
-    """Every progress record of one year up to a period, read once, ordered by project and period.
+def latest_progress(db: "Database", period: str | Period) -> dict[int, tuple[int, str | None]]:
+    """Each plan project of P's year → (stored year-to-date, 形象进度) of its latest progress
+    record of the year with period ≤ P (what :func:`projledger.progress.ytd_by_project`
+    gives), by one probe of the progress key per plan project — never a scan of the year's
+    rows (a province has 1.2 million of them)."""
+    p = Period.parse(period)
+    rows = db.execute(
+        "SELECT ap.project_id, g.ytd_completed, g.status FROM annual_plans ap"
+        " JOIN progress g ON g.project_id = ap.project_id AND g.period = ("
+        "  SELECT MAX(period) FROM progress l WHERE l.project_id = ap.project_id"
+        "  AND l.year = ? AND l.period <= ?)"
+        " WHERE ap.year = ?", [p.year, str(p), p.year])
+    return {pid: (ytd, status) for pid, ytd, status in rows}
 
-    :meth:`at` gives what :func:`projledger.progress.ytd_by_project` gives for any period up
-    to that one — each project's latest record with period ≤ P — by a binary search in the
-    project's own periods, with no further query.  Amounts stay stored integers until asked
-    for (converted with :func:`projledger.money.from_db`, as ``ytd_by_project`` does).
+
+def _progress_periods(db: "Database", last: Period) -> frozenset[str]:
+    """The months of ``last``'s year up to it that have at least one progress record."""
+    months = [str(m) for m in last.months_to_date()]
+    sql = " UNION ALL ".join(
+        "SELECT ? WHERE EXISTS (SELECT 1 FROM progress WHERE year = ? AND period = ?)" for _ in months)
+    params = [value for m in months for value in (m, last.year, m)]
+    return frozenset(period for (period,) in db.execute(sql, params))
+
+
+class _YtdByPeriod:
+    """Year-to-date of the plan projects as of any period of one year, read when first asked.
+
+    ``periods`` are the months up to the report's that have progress (a month without any
+    was never ranked).  The report's own month may be handed in already read.
     """
 
-    _SQL = ("SELECT project_id, period, ytd_completed FROM progress"
-            " WHERE year = ? AND period <= ? ORDER BY project_id, period")
-
-    def __init__(self, db, year: int, last: str):
-        self._periods: dict[int, tuple[str, ...]] = {}
-        self._values: dict[int, tuple[int, ...]] = {}
-        shared: dict[str, str] = {}  # one string object per period, not one per row
-        for pid, records in groupby(db.execute(self._SQL, [year, last]), key=itemgetter(0)):
-            periods, values = [], []
-            for _, period, value in records:
-                periods.append(shared.setdefault(period, period))
-                values.append(value)
-            self._periods[pid] = tuple(periods)
-            self._values[pid] = tuple(values)
-        self.periods = frozenset(shared)  # the periods that have at least one record
+    def __init__(self, db: "Database", last: Period,
+                 known: dict[int, tuple[int, str | None]] | None = None):
+        self.db = db
+        self.periods = _progress_periods(db, last)
+        self._known = {str(last): known} if known is not None else {}
+        self._memo: dict[str, dict[int, Decimal]] = {}
 
     def at(self, period: str) -> dict[int, Decimal]:
-        """Each project's year-to-date as of ``period``: its latest record with period ≤ it."""
-        result = {}
-        for pid, periods in self._periods.items():
-            index = bisect_right(periods, period)
-            if index:
-                result[pid] = from_db(self._values[pid][index - 1])
-        return result
+        """Each plan project's year-to-date as of ``period`` (absent: no record yet, i.e. 0)."""
+        if period not in self._memo:
+            latest = self._known.get(period)
+            if latest is None:
+                latest = latest_progress(self.db, period)
+            self._memo[period] = {pid: from_db(ytd) for pid, (ytd, _) in latest.items()}
+        return self._memo[period]
 
 
 @dataclass(frozen=True)
@@ -244,7 +255,8 @@ class _Rankings:
     """
 
     def __init__(self, db: "Database", period: str, weights: Weights,
-                 project_ids: set[int] | None = None):
+                 project_ids: set[int] | None = None,
+                 latest: dict[int, tuple[int, str | None]] | None = None):
         self.db = db
         self.year = Period.parse(period).year
         self.weights = weights
@@ -253,7 +265,7 @@ class _Rankings:
         if project_ids is not None:
             self.bases = [b for b in self.bases if b.project_id in project_ids]
             self.problems = [p for p in self.problems if p.project_id in project_ids]
-        self.timeline = _YtdTimeline(db, self.year, period)
+        self.timeline = _YtdByPeriod(db, Period.parse(period), latest)
         self.departments = {name for (name,) in db.execute(
             "SELECT name FROM units WHERE kind = 'department'")}
         self.saved = saved_periods(db, self.year)
@@ -337,12 +349,15 @@ def monthly_ranking(ledger: "Ledger", period: str | Period, *, today: dt.date | 
 
 
 def compute_monthly_ranking(db: "Database", period: Period, weights: Weights, *, as_of: dt.date,
-                            project_ids: set[int] | None = None) -> tuple[MonthlyRanking, dict]:
+                            project_ids: set[int] | None = None,
+                            latest: dict[int, tuple[int, str | None]] | None = None,
+                            ) -> tuple[MonthlyRanking, dict]:
     """Both rankings of ``period``, read in the caller's snapshot; also the past rankings that
     had to be computed for the streaks (for :func:`save_computed`).  ``project_ids`` limits
-    the ranking to those projects (a filtered report)."""
+    the ranking to those projects (a filtered report); ``latest`` is
+    :func:`latest_progress` of ``period`` when the caller has read it already."""
     period = str(period)
-    source = _Rankings(db, period, weights, project_ids)
+    source = _Rankings(db, period, weights, project_ids, latest)
     current = source.compute(period)
     previous: dict[str, dict[str, int] | None] = {kind: None for kind in UNIT_KINDS}
     last = next(_earlier_periods(period), None)

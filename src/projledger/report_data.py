@@ -223,7 +223,7 @@ def _settings(ledger_or_db, db):
 
 def _gather(ledger_or_db, db, period: Period, as_of, filters, save) -> MonthlyData:
     from projledger.calendar import load_calendar
-    from projledger.ranking import compute_monthly_ranking, weights_from_settings
+    from projledger.ranking import compute_monthly_ranking, latest_progress, weights_from_settings
     from projledger.reports.problem_sheet import problem_sheet_rows
     from projledger.warnings_engine import collect_cards
 
@@ -231,7 +231,9 @@ def _gather(ledger_or_db, db, period: Period, as_of, filters, save) -> MonthlyDa
     as_of = as_of or report_as_of(period)
     keep = filtered_project_ids(db, filters)
     weights = weights_from_settings(settings)
-    ranking, fresh = compute_monthly_ranking(db, period, weights, as_of=as_of, project_ids=keep)
+    latest = latest_progress(db, period)  # read once: the ranking's and the lines' year-to-date
+    ranking, fresh = compute_monthly_ranking(db, period, weights, as_of=as_of, project_ids=keep,
+                                             latest=latest)
     calendar = load_calendar(db)
     cards = collect_cards(db, as_of, calendar, settings=settings)
     problems = problem_sheet_rows(db, as_of, calendar=calendar, settings=settings)
@@ -242,7 +244,7 @@ def _gather(ledger_or_db, db, period: Period, as_of, filters, save) -> MonthlyDa
         cards = _only_projects(cards, keep)
         problems = [row for row in problems if row.problem.project_id in keep]
         items = [row for row in items if row.item.project_id in keep]
-    lines = project_lines(db, period, cards, keep)
+    lines = project_lines(db, period, cards, keep, latest)
     names = {line.project_id: line.name for line in lines}
     names.update(_project_names(db, {i.project_id for i in cards.items if i.project_id is not None} - set(names)))
     reported, unreported = _reporting(db, period)
@@ -292,13 +294,15 @@ def _date(text: str | None) -> dt.date | None:
     return dt.date.fromisoformat(text) if text else None
 
 
-def project_lines(db: "Database", period: Period, cards, keep: set[int] | None = None) -> list[ProjectLine]:
-    """The 一项目一表 lines: every plan project of the year with its latest progress ≤ period."""
-    year, last = period.year, str(period)
-    latest = {pid: (ytd, status) for pid, ytd, status in db.execute(
-        "SELECT g.project_id, g.ytd_completed, g.status FROM progress g"
-        " JOIN (SELECT project_id, MAX(period) AS period FROM progress WHERE year = ? AND period <= ?"
-        " GROUP BY project_id) l ON l.project_id = g.project_id AND l.period = g.period", [year, last])}
+def project_lines(db: "Database", period: Period, cards, keep: set[int] | None = None,
+                  latest: dict[int, tuple[int, str | None]] | None = None) -> list[ProjectLine]:
+    """The 一项目一表 lines: every plan project of the year with its latest progress ≤ period
+    (``latest``: :func:`projledger.ranking.latest_progress` of the period, if already read)."""
+    year = period.year
+    if latest is None:
+        from projledger.ranking import latest_progress
+
+        latest = latest_progress(db, period)
     reasons: dict[int, list[str]] = {}
     for item in cards.items:
         if item.project_id is not None:
