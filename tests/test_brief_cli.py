@@ -9,7 +9,7 @@ The ledger is the one of test_periodic_cli (three townships, 2025), reported for
     completion: planned in 2025 甲 (12-31), 乙 (03-15); 乙 completed 03-10 → 1/2 = 50.0%; 丙 unset
     problems: 1 reported, 1 closed → 100.0%; none open
     townships: 乙 100.00, 甲 80.00, 丙 0.00; 县发改局 100 × (.3 + .5 × 5500/8000 + .2) = 84.375 → 84.38
-    no submission recorded: 甲镇、乙镇、丙镇 have not reported.
+    丙镇 has no sheet and no progress typed in for March: it has not reported.
 """
 
 from __future__ import annotations
@@ -48,8 +48,8 @@ def test_brief_in_json_by_hand(county, tmp_path):
     assert text[4].startswith("1-3月共收集项目建设问题1个，已办结1个，办结率100.0%；目前未办结问题0个，其中已逾期0个。")
     assert text[6] == ("乡镇排名（3个）前三位：乙镇（100.00分）、甲镇（80.00分）、丙镇（0.00分）；参与排名的不足4个，不列后三位。"
                        "部门排名（1个）前三位：县发改局（84.38分）；参与排名的不足4个，不列后三位。"
-                       "甲镇、乙镇、丙镇未报送2025年3月项目进展，其数据按最近一次报送计算，请抓紧补报。")
-    assert brief["rankings"]["not_reported"] == data["unreported"] == ["甲镇", "乙镇", "丙镇"]
+                       "丙镇未报送2025年3月项目进展，其数据按最近一次报送计算，请抓紧补报。")
+    assert brief["rankings"]["not_reported"] == data["unreported"] == ["丙镇"]
 
 
 def test_brief_equals_the_tables_of_the_same_report(county, tmp_path):
@@ -148,3 +148,15 @@ def test_both_rankings_get_a_chart_and_the_project_sheet_is_readable(county, tmp
     widths = [ws.column_dimensions[chr(ord("A") + i)].width for i in range(14)]
     # 14 columns of at most ~165 characters: fitted to A4 landscape it prints at about 85%
     assert sum(widths) <= 165
+
+
+def test_open_meeting_items_are_counted_as_the_items_sheet_shows(county, tmp_path):
+    meeting = county.json("meeting", "add", "--kind", "月调度会", "--on", "2025-03-03")
+    county("meeting", "item", "add", str(meeting["id"]), "--text", "协调用地", "--lead", "县发改局",
+           "--due", "2025-03-20")  # past due on 03-31
+    county("meeting", "item", "add", str(meeting["id"]), "--text", "协调资金", "--lead", "县发改局",
+           "--due", "2025-04-30")
+    data = county.json("report", "monthly", "--period", "2025-03", "--out", str(tmp_path / "r.xlsx"), "--no-save")
+    assert data["brief"]["problems"]["items_open_now"] == 2
+    assert data["brief"]["problems"]["items_overdue_now"] == 1
+    assert "会议议定事项未办结2个，其中已逾期1个。" in data["brief"]["text"]

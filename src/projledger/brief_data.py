@@ -12,8 +12,8 @@ the brief says is computed from the same rows the tables show.
 - problems *reported* / *closed*: reported in Y on or before the end of P, closed (and still
   closed) by then — the counts the rankings use; *open now* / *overdue now*: the 问题清单 rows
   of the report (open as of the report date, due before it).
-- meeting items (§11): assigned by the report date and not closed by then; overdue when their
-  due date has passed.
+- meeting items (§11): the report's own 议定事项 rows (open on the report date); overdue when
+  their due date has passed.
 - not reported (§12): the report's own ``unreported`` list (townships with a plan project of
   the year and no submission recorded for P), the same names the report warns about.
 """
@@ -50,7 +50,6 @@ class BriefExtras:
     projects: dict[int, ProjectExtra] = field(default_factory=dict)
     problems_reported: int = 0
     problems_closed: int = 0
-    items: ItemCounts | None = None
 
 
 def _date(text: str | None) -> dt.date | None:
@@ -87,27 +86,10 @@ def _problem_counts(db: "Database", period: Period, keep: set[int] | None) -> tu
     return reported, closed
 
 
-def _item_counts(db: "Database", as_of: dt.date, keep: set[int] | None) -> ItemCounts:
-    open_now = overdue = 0
-    for project_id, due_on in db.execute(
-            "SELECT project_id, due_on FROM meeting_items WHERE assigned_on <= ?"
-            " AND (closed_on IS NULL OR closed_on > ?)", [as_of.isoformat(), as_of.isoformat()]):
-        if keep is not None and project_id not in keep:
-            continue
-        open_now += 1
-        overdue += bool(due_on and due_on < as_of.isoformat())
-    return ItemCounts(open_now, overdue)
-
-
-def _tables(db: "Database") -> set[str]:
-    return {name for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-
-
 def gather_brief_extras(db: "Database", period: Period, as_of: dt.date, keep: set[int] | None) -> BriefExtras:
     """Read what the brief needs beyond the report's records (called inside the report's snapshot)."""
     reported, closed = _problem_counts(db, period, keep)
-    items = _item_counts(db, as_of, keep) if "meeting_items" in _tables(db) else None
-    return BriefExtras(_project_extras(db, period, keep), reported, closed, items)
+    return BriefExtras(_project_extras(db, period, keep), reported, closed)
 
 
 def brief_of(data: "MonthlyData", extras: BriefExtras) -> Brief:
@@ -122,5 +104,8 @@ def brief_of(data: "MonthlyData", extras: BriefExtras) -> Brief:
             extra.procedures_done, line.card))
     overdue = sum(1 for row in data.problems if row.problem.due_on is not None and row.problem.due_on < data.as_of)
     problems = ProblemCounts(extras.problems_reported, extras.problems_closed, len(data.problems), overdue)
-    return compute_brief(BriefInput(data.period, projects, problems, extras.items, data.ranking.rankings,
+    open_items = getattr(data, "meeting_items", [])  # the report's 议定事项 sheet rows
+    items = ItemCounts(len(open_items), sum(1 for row in open_items
+                                            if row.item.due_on is not None and row.item.due_on < data.as_of))
+    return compute_brief(BriefInput(data.period, projects, problems, items, data.ranking.rankings,
                                     list(data.unreported), data.county_name, getattr(data, "scope", "")))
