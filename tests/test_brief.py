@@ -118,6 +118,10 @@ def test_no_levels_at_all_says_so():
     projects = [BriefProject("X", "续建", None, D(100), D(100), D(50))]
     assert brief(projects=projects).part("by_level").text == \
         "1个项目均未设置项目级别（省重点、市重点、县重点），暂不能分级统计。"
+    no_totals = [BriefProject("X", "续建", None, None, D(100), D(50))]
+    assert brief(projects=no_totals).part("overall").text.startswith(
+        "今年全县安排重点项目1个，项目总投资均未填，年度计划投资100万元。")
+    assert brief(projects=no_totals).part("overall").figures["total_investment_unset"] == 1
 
 
 def test_completion_counts_and_unset():

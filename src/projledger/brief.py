@@ -240,9 +240,13 @@ def _overall(data: BriefInput) -> BriefPart:
                "schedule_pct": float(_pct(_schedule(period)))}
     if not projects:
         return BriefPart("overall", PART_HEADINGS[0], f"今年{area_word(data.county_name)}尚未安排重点项目。", figures)
-    note = f"（其中{unset}个项目未填总投资）" if unset else ""
     only = f"（本通报只统计{data.scope}）" if data.scope else ""
-    text = (f"今年{area_word(data.county_name)}安排重点项目{totals.count}个{only}，项目总投资{say_amount(total)}{note}，"
+    if known:
+        note = f"（其中{unset}个项目未填总投资）" if unset else ""
+        total_text = f"项目总投资{say_amount(total)}{note}"
+    else:
+        total_text = "项目总投资均未填"
+    text = (f"今年{area_word(data.county_name)}安排重点项目{totals.count}个{only}，{total_text}，"
             f"年度计划投资{say_amount(totals.annual_plan)}。")
     share = totals.share
     text += f"{months_text(period)}累计完成投资{say_amount(totals.ytd_completed)}"
