@@ -236,7 +236,8 @@ def _overall(data: BriefInput) -> BriefPart:
     known = [p.total_investment for p in projects if p.total_investment is not None]
     total = sum(known, Decimal(0))
     unset = len(projects) - len(known)
-    figures = {**totals.to_json(period), "total_investment": _money(total), "total_investment_unset": unset,
+    figures = {**totals.to_json(period), "total_investment": _money(total) if known or not projects else None,
+               "total_investment_unset": unset,
                "schedule_pct": float(_pct(_schedule(period)))}
     if not projects:
         return BriefPart("overall", PART_HEADINGS[0], f"今年{area_word(data.county_name)}尚未安排重点项目。", figures)
