@@ -118,3 +118,13 @@ def test_a_missing_font_still_opens_the_names_are_only_names(tmp_path):
         assert not [n for n in z.namelist() if n.startswith("word/fonts/")]
         styles = z.read("word/styles.xml").decode()
     assert 'w:eastAsia="仿宋_GB2312"' in styles
+
+
+def test_page_break_and_hostile_text_in_tables(tmp_path):
+    doc = OfficialDocument("通报")
+    doc.page_break()
+    doc.table(["项目", "原因"], [["\x1b[31m红\u202e色", "第一行\x0b第二行\ud800"], ["乙", "正常"], ["丙", None]])
+    read = Document(str(doc.save(tmp_path / "e.docx")))
+    assert any(br.get(qn("w:type")) == "page" for br in read.element.body.iter(qn("w:br")))
+    rows = [[c.text for c in row.cells] for row in read.tables[0].rows]
+    assert rows == [["项目", "原因"], ["[31m红色", "第一行\n第二行"], ["乙", "正常"], ["丙", ""]]
