@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import shutil
+import subprocess
 from decimal import Decimal as D
 from types import SimpleNamespace
 
+import pytest
 from docx import Document
 
 from projledger.period import Period
@@ -70,3 +73,21 @@ def test_no_prefix_no_number_and_no_red_projects_no_red_table(tmp_path):
     texts = [p.text for p in doc.paragraphs if p.text.strip()]
     assert texts[0] == "示范县2026年10月重大项目推进情况排队通报"
     assert [p.text for p in doc.paragraphs if p.text.startswith("表")] == ["表1  乡镇排名"]
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None or shutil.which("pdftotext") is None,
+                    reason="LibreOffice and poppler-utils are needed to check the 通报 as printed")
+def test_libreoffice_prints_the_notice_with_page_numbers(tmp_path):
+    docx = tmp_path / "通报.docx"
+    build_monthly_docx(title="示范县2026年10月重大项目推进情况排队通报", number="示发改投资〔2026〕10号",
+                       county_name="示范县", period=Period(2026, 10), brief=brief(), rankings=RANKINGS,
+                       red_projects=RED, office="示范县发展和改革局", on_date=dt.date(2026, 11, 6)).save(docx)
+    subprocess.run(["soffice", f"-env:UserInstallation=file://{tmp_path / 'lo'}", "--headless", "--convert-to",
+                    "pdf", "--outdir", str(tmp_path), str(docx)], check=True, capture_output=True, timeout=180)
+    text = subprocess.run(["pdftotext", "-layout", str(tmp_path / "通报.pdf"), "-"], check=True,
+                          capture_output=True, text=True).stdout
+    pages = ["".join(p.split()) for p in text.split("\f") if p.strip()]  # pdftotext spaces CJK text
+    assert len(pages) >= 2
+    for number, page in enumerate(pages, start=1):
+        assert page.endswith(f"—{number}—")  # the PAGE field, filled in at the foot of every page
+    assert pages[0].startswith("示发改投资〔2026〕10号") and "2026年11月6日" in pages[-1]
