@@ -22,12 +22,16 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from openpyxl.chart import LineChart, Reference
 from openpyxl.utils import get_column_letter
 
 from projledger.brief import area_word, say_amount
-from projledger.periodic import UNIT_KINDS, PeriodicData
+from projledger.scoring import UNIT_KINDS
+
+if TYPE_CHECKING:  # a writer takes the gathered records; it never reads the ledger itself
+    from projledger.periodic import PeriodicData
 from projledger.reports.xlsx import (
     BOTTOM3_FILL, HEADER_FILL, INTEGER, new_workbook, put, save_workbook, setup_sheet, write_title,
 )
