@@ -30,11 +30,12 @@ from openpyxl.utils import get_column_letter
 from projledger.brief import area_word, say_amount
 from projledger.scoring import UNIT_KINDS
 
-if TYPE_CHECKING:  # a writer takes the gathered records; it never reads the ledger itself
-    from projledger.periodic import PeriodicData
 from projledger.reports.xlsx import (
     BOTTOM3_FILL, HEADER_FILL, INTEGER, new_workbook, put, save_workbook, setup_sheet, write_title,
 )
+
+if TYPE_CHECKING:  # a writer takes the gathered records; it never reads the ledger itself
+    from projledger.periodic import PeriodicData
 
 __all__ = ["title_of", "default_filename", "span_sentence", "build_workbook", "write_workbook", "build_docx",
            "write_docx"]
