@@ -28,11 +28,10 @@ from openpyxl.chart import LineChart, Reference
 from openpyxl.utils import get_column_letter
 
 from projledger.brief import area_word, say_amount
-from projledger.scoring import UNIT_KINDS
-
 from projledger.reports.xlsx import (
     BOTTOM3_FILL, HEADER_FILL, INTEGER, new_workbook, put, save_workbook, setup_sheet, write_title,
 )
+from projledger.scoring import UNIT_KINDS
 
 if TYPE_CHECKING:  # a writer takes the gathered records; it never reads the ledger itself
     from projledger.periodic import PeriodicData
