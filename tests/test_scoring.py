@@ -11,7 +11,6 @@ from decimal import Decimal
 
 import pytest
 
-from projledger.errors import UsageError
 from projledger.scoring import (
     BOTTOM3_STREAK_ALERT,
     PlanProject,
@@ -20,7 +19,6 @@ from projledger.scoring import (
     Weights,
     bottom3_streak,
     fill_streaks,
-    period_end,
     rank_units,
 )
 
@@ -71,29 +69,6 @@ def problems(n_reported, n_closed, *, town=TOWN, lead=DEPT, first_id=900):
         )
         for i in range(n_reported)
     ]
-
-
-# ---------------------------------------------------------------- period_end
-
-
-@pytest.mark.parametrize(
-    ("period", "expected"),
-    [
-        ("2026-10", date(2026, 10, 31)),
-        ("2026-02", date(2026, 2, 28)),
-        ("2024-02", date(2024, 2, 29)),
-        ("2026-12", date(2026, 12, 31)),
-        ("2026-04", date(2026, 4, 30)),
-    ],
-)
-def test_period_end(period, expected):
-    assert period_end(period) == expected
-
-
-@pytest.mark.parametrize("period", ["2026-13", "2026-00", "2026-1", "202610", "2026/10", ""])
-def test_period_end_rejects_bad_period(period):
-    with pytest.raises(UsageError):
-        period_end(period)
 
 
 # ---------------------------------------------------------------- one unit's metrics

@@ -54,7 +54,6 @@ from decimal import Decimal
 
 from typing import TYPE_CHECKING
 
-from projledger.dates import period_end
 from projledger.money import from_db, to_db
 from projledger.period import Period
 from projledger.plans import plans_for_year
@@ -101,7 +100,7 @@ class MonthlyRanking:
 
     @property
     def year(self) -> int:
-        return int(self.period[:4])
+        return Period.parse(self.period).year
 
     def rank_change(self, kind: str, row: RankingRow) -> int | None:
         """Last month's rank − this month's (positive = up); None when not comparable."""
@@ -132,9 +131,10 @@ def weights_from_settings(settings) -> Weights:
     return Weights(start=Decimal(w.start), invest=Decimal(w.invest), resolve=Decimal(w.resolve))
 
 
-def report_as_of(period: str, today: dt.date | None = None) -> dt.date:
-    """End of the period, or today when that is earlier."""
-    return min(period_end(period), today or dt.date.today())
+def report_as_of(period: str | Period, today: dt.date | None = None) -> dt.date:
+    """End of the period, or today when that is earlier (a report run before the month is
+    over cannot judge deadlines in the future)."""
+    return min(Period.parse(period).end, today or dt.date.today())
 
 
 def _date(text: str | None) -> dt.date | None:
@@ -167,14 +167,14 @@ def load_plan_projects(db, period: str) -> list[PlanProject]:
 
 def load_problems(db, period: str) -> list[ProblemRecord]:
     """Problems reported in P's year on or before the end of P (what any ranking ≤ P counts)."""
-    year = int(period[:4])
+    p = Period.parse(period)
     rows = db.execute(
         "SELECT pr.project_id, t.name, l.name, pr.reported_on, pr.closed_on, pr.status"
         " FROM problems pr JOIN projects p ON p.id = pr.project_id"
         " LEFT JOIN units t ON t.id = p.township_id"
         " LEFT JOIN units l ON l.id = pr.lead_unit_id"
         " WHERE pr.reported_on >= ? AND pr.reported_on <= ? ORDER BY pr.id",
-        [f"{year:04d}-01-01", period_end(period).isoformat()],
+        [p.start.replace(month=1).isoformat(), p.end.isoformat()],
     ).fetchall()
     return [
         ProblemRecord(pid, township, lead, dt.date.fromisoformat(reported),
@@ -277,7 +277,7 @@ class _Rankings:
 
     def compute(self, period: str, kinds=UNIT_KINDS) -> dict[str, list[RankingRow]]:
         """The rankings of ``kinds`` for ``period`` from the data as it is now."""
-        end = period_end(period)
+        end = Period.parse(period).end
         problems = [p for p in self.problems if p.reported_on <= end]
         return rank_kinds(kinds, self.year, period, self.bases, problems, self.weights,
                           department_problem_units=self.departments, ytd=self.timeline.at(period))

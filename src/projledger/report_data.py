@@ -194,9 +194,10 @@ class MonthlyData:
 
 
 def report_as_of(period: Period, today: dt.date | None = None) -> dt.date:
-    """End of the period, or today when that is earlier (a report run before the month is
-    over cannot judge deadlines in the future)."""
-    return min(period.end, today or dt.date.today())
+    """End of the period, or today when that is earlier (:func:`projledger.ranking.report_as_of`)."""
+    from projledger.ranking import report_as_of as as_of_for
+
+    return as_of_for(period, today)
 
 
 def gather_monthly(ledger_or_db: "Ledger | Database", period: Period, *, as_of: dt.date | None = None,

@@ -46,8 +46,6 @@ Decisions where SPEC §5 is silent (keep the docs and tests in step with these):
 
 from __future__ import annotations
 
-import calendar
-import re
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -55,7 +53,7 @@ from decimal import Decimal, localcontext
 from fractions import Fraction
 from functools import lru_cache
 
-from projledger.errors import UsageError
+from projledger.period import Period
 from projledger.money import money_json
 from projledger.text import squash
 
@@ -68,7 +66,6 @@ __all__ = [
     "NATURE_NEW_START",
     "BOTTOM3_SIZE",
     "BOTTOM3_STREAK_ALERT",
-    "period_end",
     "rank_units",
     "rank_kinds",
     "bottom3_streak",
@@ -81,7 +78,6 @@ BOTTOM3_SIZE = 3
 #: 连续三次排名后三位, 须在季度调度会上说明情况 (第二十二条).
 BOTTOM3_STREAK_ALERT = 3
 
-_PERIOD = re.compile(r"^(\d{4})-(\d{2})$")
 _SCORE_PLACES = 2
 _RATE_JSON_PLACES = 4
 _SUM_PRECISION = 60
@@ -170,22 +166,6 @@ class RankingRow:
             "bottom3": self.bottom3,
             "bottom3_streak": self.bottom3_streak,
         }
-
-
-# ---------------------------------------------------------------- periods
-
-
-def _parse_period(period: str) -> tuple[int, int]:
-    match = _PERIOD.match(period.strip()) if isinstance(period, str) else None
-    if not match or not 1 <= int(match.group(2)) <= 12:
-        raise UsageError(f"期间“{period}”格式不对，应为 YYYY-MM（如 2026-10）")
-    return int(match.group(1)), int(match.group(2))
-
-
-def period_end(period: str) -> date:
-    """Last calendar day of a ``YYYY-MM`` period: ``"2026-02"`` → 2026-02-28."""
-    year, month = _parse_period(period)
-    return date(year, month, calendar.monthrange(year, month)[1])
 
 
 # ---------------------------------------------------------------- exact arithmetic
@@ -386,10 +366,10 @@ def rank_kinds(
     for kind in kinds:
         if kind not in UNIT_KINDS:
             raise ValueError(f"排名类别只能是 township 或 department：{kind!r}")
-    period_year, _ = _parse_period(period)
-    if period_year != year:
+    p = Period.parse(period)
+    if p.year != year:
         raise ValueError(f"期间 {period} 不在 {year} 年")
-    end = period_end(period)
+    end = p.end
     by_kind = _tally_units(kinds, year, end, projects, problems, department_problem_units, ytd)
     return {kind: _ranked(by_kind[kind], weights) for kind in kinds}
 
@@ -452,10 +432,9 @@ def bottom3_streak(unit: str, period: str, history: Mapping[str, set[str] | None
     the period was never ranked; it must include P itself.  A missing period counts as never
     ranked.  The count stops at January: a streak does not cross into the previous year.
     """
-    year, month = _parse_period(period)
     streak = 0
-    for earlier in range(month, 0, -1):
-        members = history.get(f"{year:04d}-{earlier:02d}")
+    for earlier in reversed(Period.parse(period).months_to_date()):
+        members = history.get(str(earlier))
         if members is None or unit not in members:
             break
         streak += 1
