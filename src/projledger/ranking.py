@@ -195,8 +195,9 @@ def latest_progress(db: "Database", period: str | Period) -> dict[int, tuple[int
     rows = db.execute(
         "SELECT ap.project_id, g.ytd_completed, g.status FROM annual_plans ap"
         " JOIN progress g ON g.project_id = ap.project_id AND g.period = ("
+        # the key (project_id, period) must drive this, not the (year, period) index: `+`
         "  SELECT MAX(period) FROM progress l WHERE l.project_id = ap.project_id"
-        "  AND l.year = ? AND l.period <= ?)"
+        "  AND +l.year = ? AND l.period <= ?)"
         " WHERE ap.year = ?", [p.year, str(p), p.year])
     return {pid: (ytd, status) for pid, ytd, status in rows}
 
