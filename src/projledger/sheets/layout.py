@@ -203,7 +203,16 @@ def _month_named(field_name: str, key: str) -> int | None:
 
 def _match_path(path: list[str], matcher: Matcher) -> tuple[str | None, str | None, int | None, tuple[str, ...]]:
     """(field, unit, month, units named) of a column's label path: the label, then
-    parent+label, label+parent; a bare ``N月`` leaf is the monthly column ``month:N``."""
+    parent+label, label+parent; a bare ``N月`` leaf is the monthly column ``month:N``.
+
+    Remembered per matcher: a batch of township files repeats the same few header paths."""
+    known = matcher.paths.get(tuple(path))
+    if known is None:
+        known = matcher.paths[tuple(path)] = _match_path_once(path, matcher)
+    return known
+
+
+def _match_path_once(path: list[str], matcher: Matcher) -> tuple[str | None, str | None, int | None, tuple]:
     keys = [normalize_header(label) for label in path]
     leaf, unit = keys[-1]
     found = matcher.match(leaf)
@@ -247,8 +256,12 @@ def _best_header(sheet: Sheet, matcher: Matcher) -> _Candidate | None:
     grid, covered = _label_grid(sheet, HEADER_SCAN_ROWS)
     hidden = sheet.hidden_cols
     best: _Candidate | None = None
+    spanning = {r0 for r0, c0, _r1, c1 in sheet.merged if c1 > c0}
     for start in range(len(grid)):
-        if not any(grid[start]):
+        # a header block starts with a row holding a known header or a merged parent label;
+        # data rows (project names, figures) never do, and trying them is most of the cost
+        if start not in spanning and not any(label and matcher.match(normalize_header(label)[0])
+                                             for label in grid[start]):
             continue
         for height in range(1, min(MAX_HEADER_HEIGHT, len(grid) - start) + 1):
             candidate = _candidate(grid, covered, start, height, matcher, hidden)

@@ -126,6 +126,7 @@ class Matcher:
                 else:
                     self.exact.setdefault(normalize_header(entry)[0], name)
         self.cache: dict[str, str | None] = {}
+        self.paths: dict[tuple[str, ...], tuple] = {}  # header label path -> what layout made of it
 
     def match(self, key: str) -> str | None:
         found = self.cache.get(key, self)
