@@ -151,7 +151,10 @@ def test_rankings_top_bottom_streak_and_the_township_that_did_not_report():
                          "后三位：县水利局（70.00分）、县住建局（65.00分）、县自然资源局（50.00分）。"
                          "县自然资源局连续3次排名后三位，须由主要领导在季度调度会上说明情况。"
                          "东塬镇未报送2026年10月项目进展，其数据按最近一次报送计算，请抓紧补报。")
-    assert part.figures["department"]["bottom3"] == ["县水利局", "县住建局", "县自然资源局"]
+    assert part.figures["department"]["bottom3"] == [{"rank": 3, "unit": "县水利局", "score": 70.0},
+                                                     {"rank": 4, "unit": "县住建局", "score": 65.0},
+                                                     {"rank": 5, "unit": "县自然资源局", "score": 50.0}]
+    assert part.figures["township"]["top3"][1] == {"rank": 2, "unit": "新城镇", "score": 80.5}
     assert part.figures["streak_units"] == [{"unit": "县自然资源局", "bottom3_streak": 3}]
     assert part.figures["not_reported"] == ["东塬镇"]
     assert "均已报送" in brief(not_reported=[]).part("rankings").text

@@ -60,7 +60,7 @@ def test_brief_equals_the_tables_of_the_same_report(county, tmp_path):
     assert brief["overall"]["ytd_completed"] == sum(r["ytd_completed"] for r in towns)
     assert brief["by_nature"]["new_start"]["start_due"] == sum(r["start_due"] for r in towns)
     assert brief["by_nature"]["new_start"]["started"] == sum(r["started"] for r in towns)
-    assert brief["rankings"]["township"]["top3"] == [r["unit"] for r in towns[:3]]
+    assert brief["rankings"]["township"]["top3"] == [{k: r[k] for k in ("rank", "unit", "score")} for r in towns[:3]]
     # the cards: as many of each colour as the 一项目一表 sheet shows
     ws = load_workbook(out)["一项目一表"]
     header = next(i for i, row in enumerate(ws.iter_rows(values_only=True), start=1) if row[0] == "序号")

@@ -371,12 +371,16 @@ def _names(rows) -> str:
     return "、".join(f"{r.unit}（{_round(Decimal(r.score), 2)}分）" for r in rows)
 
 
+def _placed(row) -> dict:
+    return {"rank": row.rank, "unit": row.unit, "score": float(_round(Decimal(row.score), 2))}
+
+
 def _ranking_sentence(kind: str, rows: Sequence[RankedUnit]) -> tuple[dict, str]:
     word = KIND_WORDS.get(kind, kind)
     ordered = sorted(rows, key=lambda r: r.rank)
     top = ordered[:3]
     bottom = [r for r in ordered if r.bottom3]
-    figures = {"units": len(ordered), "top3": [r.unit for r in top], "bottom3": [r.unit for r in bottom]}
+    figures = {"units": len(ordered), "top3": [_placed(r) for r in top], "bottom3": [_placed(r) for r in bottom]}
     if not ordered:
         return figures, f"本期没有参与排名的{word}。"
     text = f"{word}排名（{len(ordered)}个）前三位：{_names(top)}"
