@@ -185,5 +185,6 @@ def test_january_says_1月_and_an_empty_plan_says_so():
     b = brief(period=Period(2026, 1), projects=[])
     assert b.part("overall").text == "今年全县尚未安排重点项目。"
     assert b.part("problems").text.startswith("1月共收集")
+    assert "报送" not in brief(projects=[], rankings={}, not_reported=[]).part("rankings").text
     assert brief(county_name="城区区").part("overall").text.startswith("今年全区")
     assert brief(scope="省重点项目").part("overall").text.startswith("今年全县安排重点项目7个（本通报只统计省重点项目），")

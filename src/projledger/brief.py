@@ -405,7 +405,7 @@ def _rankings(data: BriefInput) -> BriefPart:
     if data.not_reported:
         text += (f"{'、'.join(data.not_reported)}未报送{data.period.label}项目进展，"
                  "其数据按最近一次报送计算，请抓紧补报。")
-    elif data.not_reported is not None:
+    elif data.not_reported is not None and data.rankings.get("township"):
         text += f"各乡镇均已报送{data.period.label}项目进展。"
     return BriefPart("rankings", PART_HEADINGS[6], text, figures)
 
