@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from openpyxl.chart import LineChart, Reference
+from openpyxl.drawing.spreadsheet_drawing import AnchorMarker, TwoCellAnchor
 from openpyxl.utils import get_column_letter
 
 from projledger.brief import area_word, say_amount
@@ -110,7 +111,8 @@ def _ranks_sheet(workbook, data: PeriodicData, kind: str) -> None:
     months = data.months
     at = months.index(data.data_month)
     headers = [word] + [f"{m.month}月" for m in months] + [f"{data.data_month.month}月得分", "后三位次数"]
-    top = write_title(ws, f"{title_of(data)}——{word}逐月排名", len(headers),
+    span = max(len(headers), 12)  # the title and the chart use the same columns as the printed page
+    top = write_title(ws, f"{title_of(data)}——{word}逐月排名", span,
                       subtitle=f"共{len(units)}个{word}；红色底纹为当月后三位，空白为当月未参与排名")
     for column, header in enumerate(headers, start=1):
         put(ws, top, column, header, bold=True, fill=HEADER_FILL, align="center", wrap=True)
@@ -130,12 +132,12 @@ def _ranks_sheet(workbook, data: PeriodicData, kind: str) -> None:
         put(ws, top + 1, 1, f"本期没有参与排名的{word}", border=False)
     end = last
     if units:
-        end = _rank_chart(ws, data, kind, top, len(units), last + 2)
+        end = _rank_chart(ws, data, kind, top, len(units), last + 2, span)
     setup_sheet(ws, header_row=top, last_column=len(headers))
-    ws.print_area = f"A1:{get_column_letter(max(len(headers), 12))}{end}"
+    ws.print_area = f"A1:{get_column_letter(span)}{end}"
 
 
-def _rank_chart(ws, data: PeriodicData, kind: str, top: int, count: int, anchor_row: int) -> int:
+def _rank_chart(ws, data: PeriodicData, kind: str, top: int, count: int, anchor_row: int, span: int) -> int:
     """Ranks over the months, one line per unit; axis reversed so rank 1 is at the top."""
     chart = LineChart()
     chart.title = f"{KIND_WORDS[kind]}逐月排名（名次越靠上越好）"
@@ -157,10 +159,11 @@ def _rank_chart(ws, data: PeriodicData, kind: str, top: int, count: int, anchor_
     chart.y_axis.delete = False
     chart.x_axis.delete = False
     chart.x_axis.crosses = "max"  # the month axis at the bottom (the last rank) although ranks run downwards
-    chart.height = 11
-    chart.width = 26
-    ws.add_chart(chart, f"A{anchor_row}")
-    return anchor_row + 22
+    rows_high = 22
+    chart.anchor = TwoCellAnchor(_from=AnchorMarker(col=0, row=anchor_row - 1),
+                                 to=AnchorMarker(col=span, row=anchor_row - 1 + rows_high))
+    ws.add_chart(chart)
+    return anchor_row + rows_high
 
 
 def _interview_sheet(workbook, data: PeriodicData) -> None:
