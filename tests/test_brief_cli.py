@@ -74,8 +74,9 @@ def test_brief_equals_the_tables_of_the_same_report(county, tmp_path):
 def test_docx_is_the_whole_notice(county, tmp_path):
     county("config", "set", "notice.doc_number_prefix", "测发改投资")
     docx = tmp_path / "通报.docx"
-    county("report", "monthly", "--period", "2025-03", "--out", str(tmp_path / "r.xlsx"), "--docx", str(docx),
-           "--no-save")
+    result = county("report", "monthly", "--period", "2025-03", "--out", str(tmp_path / "r.xlsx"), "--docx",
+                    str(docx), "--no-save")
+    assert f"Word 通报“{docx}”" in result.stdout
     doc = Document(str(docx))
     texts = [p.text for p in doc.paragraphs if p.text.strip()]
     assert texts[:3] == ["测发改投资〔2025〕3号", "测试县2025年3月重大项目推进情况排队通报", "各乡镇（街道）、县直有关部门："]

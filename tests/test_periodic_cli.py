@@ -90,7 +90,8 @@ def test_quarter_ranks_each_month_and_the_span_investment(county, tmp_path):
 
 
 def test_annual_assessment_adds_the_settings_points(county, tmp_path):
-    result = county("report", "annual", "--year", "2025", "--json", "--out", str(tmp_path / "y.xlsx"))
+    result = county("report", "annual", "--year", "2025", "--json", "--out", str(tmp_path / "y.xlsx"),
+                    "--docx", str(tmp_path / "y.docx"))
     data = json.loads(result.stdout)
     township = data["assessment"]["township"]
     assert [(a["rank"], a["unit"], a["december_rank"], a["december_score"], a["adjustment"], a["score"])
@@ -98,6 +99,11 @@ def test_annual_assessment_adds_the_settings_points(county, tmp_path):
                                    (3, "丙镇", 3, 0.0, -1.0, -1.0)]
     assert data["interviews"] == {"2025-06": None, "2025-12": {"township": [], "department": []}}
     assert "不存在镇" in result.stderr  # a 加减分 for a unit not ranked is named, not silently dropped
+    doc = Document(str(tmp_path / "y.docx"))
+    table = next(t for t in doc.tables if t.rows[0].cells[0].text == "考核排名")
+    assert [[c.text for c in row.cells] for row in table.rows][1:] == [
+        ["1", "甲镇", "2", "100.00", "+2.00", "102.00"], ["2", "乙镇", "1", "100.00", "0", "100.00"],
+        ["3", "丙镇", "3", "0.00", "-1.00", "-1.00"]]
     sheet = load_workbook(tmp_path / "y.xlsx")["年度考核"]
     values = [[c.value for c in row] for row in sheet.iter_rows(min_row=5, max_row=7, max_col=6)]
     assert values[0] == [1, "甲镇", 2, 100, 2, 102]

@@ -139,7 +139,8 @@ def monthly(
     out_console = console()
     out_console.print(_ranking_table(ranking, "township"))
     out_console.print(_ranking_table(ranking, "department"))
-    out_console.print(f"已写出“{dest}”；{_saved_text(data, no_save)}", markup=False)
+    written = f"已写出“{dest}”" + (f"和 Word 通报“{docx}”" if docx else "")  # brief
+    out_console.print(f"{written}；{_saved_text(data, no_save)}", markup=False)
 
 
 def _document(ledger, data, docx: str | None):
