@@ -460,6 +460,9 @@ class _FileWrite:
         return self._problem_base
 
 
+_KINDS = {field: spec.kind for field, spec in BY_FIELD.items()}
+
+
 def row_columns(row, project: dict | None, available: tuple[str, ...] = BASE_COLUMNS) -> dict:
     """The project columns a sheet row gives (what it leaves blank is not touched).
 
@@ -467,22 +470,23 @@ def row_columns(row, project: dict | None, available: tuple[str, ...] = BASE_COL
     ISO text with their precision; a column the ledger does not have yet is left out.
     """
     columns = {"name": row.name, "township_id": row.township_id}
-    for field, column in PROJECT_TARGETS.items():
-        value = row.get(field)
-        if value is None or column not in available:
+    values = row.values
+    for field, value in values.items():
+        column = PROJECT_TARGETS.get(field)
+        if column is None or value is None or column not in available:
             continue
-        kind = BY_FIELD[field].kind
+        kind = _KINDS[field]
         if kind == "money":
             columns[column] = _cents(value)
         elif kind in ("date", "started"):
             # 已开工 only estimates a start: it never replaces a start already known (estimated or
             # not), so September's estimate is not pushed to October's last day by the next sheet.
-            estimated = bool(row.get(f"{field}_estimated"))
+            estimated = bool(values.get(f"{field}_estimated"))
             if estimated and project and project.get(column):
                 continue
             columns[column] = value.isoformat()
             if kind == "date":
-                columns[f"{column}_precision"] = row.get(f"{field}_precision") or "day"
+                columns[f"{column}_precision"] = values.get(f"{field}_precision") or "day"
             else:
                 columns[f"{column}_estimated"] = int(estimated)
         else:

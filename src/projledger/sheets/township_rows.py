@@ -36,6 +36,7 @@ from projledger.text import normalize_name, squash
 __all__ = ["FileState", "SheetWalk"]
 
 _CONTINUING = {"progress", "problems", "note", "leader", "liaison"}
+_PLAIN = {f for f, spec in BY_FIELD.items() if spec.kind not in ("money", "date", "started", "unit")}
 _UNIT_KINDS = {"department": ("department", "责任单位"), "township": ("township", "所在乡镇")}
 
 
@@ -378,8 +379,7 @@ class SheetWalk:
 
     def _accept(self, values: dict, ids: dict, excel_row: int, name: str, name_key: str, township_id: int) -> None:
         money = self._money(values, excel_row)
-        out: dict[str, object] = {k: v for k, v in values.items()
-                                  if k in BY_FIELD and BY_FIELD[k].kind not in ("money", "date", "started", "unit")}
+        out: dict[str, object] = {k: v for k, v in values.items() if k in _PLAIN}
         out.update(money)
         if "department" in ids:
             out["department"] = ids["department"]
