@@ -12,24 +12,14 @@ import os
 from pathlib import Path
 
 import pytest
-import typer.testing
-from typer.testing import CliRunner
+import typer.main
+from click.testing import CliRunner
 
 from projledger.cli.main import app
 
-# Typer rebuilds the whole click command tree on every invoke (~80% of a short command's
-# time in tests).  The tree is fixed once projledger.cli.main is imported, so build it once.
-_build_command = typer.testing._get_command
-_built: dict[int, object] = {}
-
-
-def _command_once(typer_app):
-    if id(typer_app) not in _built:
-        _built[id(typer_app)] = _build_command(typer_app)
-    return _built[id(typer_app)]
-
-
-typer.testing._get_command = _command_once
+# Typer builds the click command of an app on every invoke; build it once for the session
+# (public API) and run that.  Its sub-commands are loaded when first named, as for users.
+COMMAND = typer.main.get_command(app)
 
 
 class Cli:
@@ -38,7 +28,7 @@ class Cli:
         self.runner = CliRunner()
 
     def __call__(self, *args: str, expect: int | None = 0, env: dict | None = None, input: str | None = None):
-        result = self.runner.invoke(app, ["--db", str(self.db_path), *map(str, args)],
+        result = self.runner.invoke(COMMAND, ["--db", str(self.db_path), *map(str, args)],
                                     env={"COLUMNS": "200", **(env or {})}, input=input,
                                     catch_exceptions=False)
         if expect is not None and result.exit_code != expect:

@@ -27,6 +27,7 @@ from typer.core import TyperGroup
 
 from projledger import __version__
 from projledger.cli.common import AppState, err_console
+from projledger.cli.lazy import LazyCommands
 from projledger.cli.help_zh import install as _chinese_help_pages, param_label
 from projledger.errors import ProjledgerError, UsageError
 
@@ -116,7 +117,7 @@ def _usage_error(error) -> None:
     raise typer.Exit(2)
 
 
-class ProjledgerGroup(TyperGroup):
+class ProjledgerGroup(LazyCommands, TyperGroup):
     """Typer group whose ``invoke`` turns our errors into message + exit status."""
 
     def make_context(self, info_name, args, parent=None, **extra):
@@ -178,9 +179,15 @@ def main(
 
 
 def _register_all() -> None:
-    for module_name in COMMAND_MODULES:
+    """Commands load when named (:mod:`projledger.cli.lazy`); a module the generated index does
+    not know yet is registered now, as every module used to be."""
+    from projledger.cli.command_index import COMMANDS
+
+    LazyCommands.typer_app, LazyCommands.modules, LazyCommands.index = app, COMMAND_MODULES, COMMANDS
+    for module_name in LazyCommands.unindexed():
         if importlib.util.find_spec(module_name) is None:
             continue
+        LazyCommands._loaded.add(module_name)
         importlib.import_module(module_name).register(app)
 
 
