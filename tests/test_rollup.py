@@ -233,3 +233,36 @@ def test_county_filter_on_list_warn_and_export(counties, tmp_path):
     assert "汇总库中没有县区“泾川”" in missing.stderr and "泾川县" in missing.stderr
     own = a("project", "list", "--county", "泾川县", expect=1)
     assert "只能用于市级汇总库" in own.stderr
+
+
+def _one_project_county(path: Path, name: str, code: str, ytd_by_month: dict[str, str]) -> Cli:
+    def build(cli: Cli) -> None:
+        _project(cli, code, "项目", "续建", "1000", None)
+        for month, ytd in ytd_by_month.items():
+            cli("progress", "log", code, "--period", month, "--ytd", ytd)
+    return _county(path, name, build)
+
+
+def test_county_streaks_by_hand(tmp_path):
+    """Four counties, one 续建 project each (plan 1000), no problems: the score is 50 × the
+    investment rate, so the order is the year-to-date's.  Bottom three (ranks 2-4 of 4):
+      2026-08: 甲 900 > 乙 500 > 丙 400 > 丁 300  → 乙 丙 丁
+      2026-09: 乙 960 > 甲 950 > 丙 400 > 丁 300  → 甲 丙 丁
+      2026-10: 甲 990 > 乙 600 > 丙 400 > 丁 300  → 乙 丙 丁
+    July has no progress anywhere (never ranked): streaks at 2026-10 are 乙 1, 丙 3, 丁 3, 甲 0.
+    With 2026-09 saved by its own report the streaks are the same."""
+    months = ("2026-08", "2026-09", "2026-10")
+    figures = {"甲县": ("900", "950", "990"), "乙县": ("500", "960", "600"),
+               "丙县": ("400", "400", "400"), "丁县": ("300", "300", "300")}
+    files = [_one_project_county(tmp_path / f"{name}.db", name, f"2026-62082{n}-47-01-00000{n}",
+                                 dict(zip(months, ytd))).db_path
+             for n, (name, ytd) in enumerate(figures.items(), start=1)]
+    city = Cli(tmp_path / "市汇总.db")
+    assert _rollup(city, *files).exit_code == 0
+    expected = [("甲县", 1, False, 0), ("乙县", 2, True, 1), ("丙县", 3, True, 3), ("丁县", 4, True, 3)]
+    rows = city.json("report", "counties", "--period", PERIOD, "--no-save")["rankings"]["county"]
+    assert [(r["unit"], r["rank"], r["bottom3"], r["bottom3_streak"]) for r in rows] == expected
+    september = city.json("report", "counties", "--period", "2026-09")["rankings"]["county"]
+    assert [(r["unit"], r["bottom3_streak"]) for r in september] == [("乙县", 0), ("甲县", 1), ("丙县", 2), ("丁县", 2)]
+    rows = city.json("report", "counties", "--period", PERIOD, "--no-save")["rankings"]["county"]
+    assert [(r["unit"], r["rank"], r["bottom3"], r["bottom3_streak"]) for r in rows] == expected

@@ -18,14 +18,13 @@ and the table can never disagree.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from projledger.errors import DataError
 from projledger.money import from_db, to_db
 from projledger.period import Period
-from projledger.scoring import PlanProject, ProblemRecord, RankingRow, Weights, fill_streaks, rank_units
+from projledger.scoring import PlanProject, ProblemRecord, RankingRow, Weights, fill_streaks, rank_kinds
 
 __all__ = ["CityTotals", "CountyRanking", "county_ranking", "save_county_ranking", "saved_county_history", "city_brief"]
 
@@ -78,10 +77,84 @@ def _county_names(db) -> dict[int, str]:
     return dict(rows)
 
 
-def _by_county(projects: Iterable[PlanProject], problems: Iterable[ProblemRecord], names: dict[int, str]):
-    as_county = [replace(p, township=names[p.project_id >> _SHIFT], department=None) for p in projects]
-    county_problems = [replace(p, township=names[p.project_id >> _SHIFT], lead_unit=None) for p in problems]
-    return as_county, county_problems
+def _county_bases(db, year: int, names: dict[int, str]) -> list[PlanProject]:
+    """The year's plan projects, read once, each counted for its county (no department)."""
+    from projledger.ranking import _plan_bases
+
+    return [PlanProject(p.project_id, names[p.project_id >> _SHIFT], None, p.nature, p.annual_plan,
+                        p.planned_start, p.actual_start, p.ytd_completed) for p in _plan_bases(db, year)]
+
+
+def _county_problems(db, period: Period, names: dict[int, str]) -> list[ProblemRecord]:
+    """Problems reported in the year by the end of P (a past month's ranking filters further)."""
+    from projledger.ranking import load_problems
+
+    return [replace(p, township=names[p.project_id >> _SHIFT], lead_unit=None)
+            for p in load_problems(db, str(period))]
+
+
+class _YearProgress:
+    """Year-to-date as of a month of P's year: each plan project's latest progress record of
+    the year with period ≤ that month (what :func:`projledger.progress.ytd_by_project`
+    gives), found by one probe of the progress key (project_id, period) per plan project.
+
+    ``+l.year`` keeps SQLite off the (year, period) index: through that index each probe
+    scans a whole month of the city (seconds per month); through the key it is one seek.
+    :meth:`at` gives one month by project (the report's own month); :meth:`county_sums`
+    one month summed by county in SQL, all a past month's ranking needs (:class:`_PastMonths`).
+    """
+
+    _LATEST = ("(SELECT l.ytd_completed FROM progress l WHERE l.project_id = ap.project_id"
+               " AND l.period <= ? AND +l.year = ? ORDER BY l.period DESC LIMIT 1)")
+
+    def __init__(self, db, period: Period):
+        self.db, self.year = db, period.year
+        self.periods = {month for (month,) in db.execute(
+            "SELECT DISTINCT period FROM progress WHERE year = ? AND period <= ?", [period.year, str(period)])}
+
+    def at(self, month: str) -> dict[int, Decimal]:
+        rows = self.db.execute(f"SELECT ap.project_id, {self._LATEST} FROM annual_plans ap WHERE ap.year = ?",
+                               [month, self.year, self.year])
+        return {pid: from_db(value) for pid, value in rows if value is not None}
+
+    def county_sums(self, month: str) -> dict[int, Decimal]:
+        """County number → Σ year-to-date of its plan projects with a positive plan."""
+        rows = self.db.execute(
+            f"SELECT ap.project_id >> {_SHIFT}, SUM({self._LATEST}) FROM annual_plans ap"
+            " WHERE ap.year = ? AND ap.investment > 0 GROUP BY 1", [month, self.year, self.year])
+        return {county: from_db(total) for county, total in rows if total is not None}
+
+
+class _PastMonths:
+    """Bottom three of any earlier month, by the same :func:`rank_kinds` as the report's month
+    but over far fewer records: each county's planned investment and year-to-date are summed
+    into ONE stand-in project, and only the projects that can be due to start keep their
+    own record (with no plan money).  Every figure the order depends on (start_due, started,
+    Σ plan, Σ year-to-date, problems) is then the same as over all projects; only the
+    ``projects`` count differs, which decides neither rank nor bottom three.
+    """
+
+    def __init__(self, projects: list[PlanProject], problems: list[ProblemRecord], weights: Weights,
+                 timeline: _YearProgress, names: dict[int, str]):
+        self.problems, self.weights, self.timeline, self.names = problems, weights, timeline, names
+        zero = Decimal(0)
+        self.starters = [replace(p, annual_plan=zero, ytd_completed=zero) for p in projects
+                         if p.planned_start is not None]
+        self.plan: dict[int, Decimal] = {}
+        for p in projects:
+            county = p.project_id >> _SHIFT
+            self.plan[county] = self.plan.get(county, zero) + (p.annual_plan if p.annual_plan > 0 else zero)
+
+    def bottom3(self, month: Period) -> set[str]:
+        end = month.end
+        sums = self.timeline.county_sums(str(month))
+        stand_ins = [PlanProject(-county, self.names[county], None, None, plan, None, None,
+                                 sums.get(county, Decimal(0)))
+                     for county, plan in self.plan.items()]
+        starters = [p for p in self.starters if p.planned_start <= end]
+        rows = rank_kinds(("township",), month.year, str(month), stand_ins + starters, self.problems,
+                          self.weights)["township"]
+        return {r.unit for r in rows if r.bottom3}
 
 
 def _totals(db, year: int, projects: list[PlanProject], problems: list[ProblemRecord],
@@ -102,8 +175,8 @@ def _totals(db, year: int, projects: list[PlanProject], problems: list[ProblemRe
         problems=sum(r.problems for r in rows), problems_closed=sum(r.problems_closed for r in rows))
 
 
-def _ranked(period: Period, projects, problems, weights: Weights) -> list[RankingRow]:
-    return rank_units("township", period.year, str(period), projects, problems, weights)
+def _ranked(period: Period, projects, problems, weights: Weights, ytd: dict[int, Decimal]) -> list[RankingRow]:
+    return rank_kinds(("township",), period.year, str(period), projects, problems, weights, ytd=ytd)["township"]
 
 
 def saved_county_history(db, year: int) -> dict[str, set[str]]:
@@ -117,38 +190,40 @@ def saved_county_history(db, year: int) -> dict[str, set[str]]:
     return history
 
 
-def _progress_periods(db, year: int) -> set[str]:
-    return {p for (p,) in db.execute("SELECT DISTINCT period FROM progress WHERE year = ?", [year])}
+def _streak_history(db, period: Period, rows: list[RankingRow], past: _PastMonths) -> dict[str, set[str] | None]:
+    """Bottom-three counties of the earlier months, back only as far as a streak can reach:
+    the walk stops once none of this month's bottom three is still on a streak (a month
+    missing from the history ends every streak, so the counts are the same)."""
+    saved = saved_county_history(db, period.year)
+    alive = {r.unit for r in rows if r.bottom3}
+    history: dict[str, set[str] | None] = {}
+    for earlier in reversed(period.months_to_date()[:-1]):
+        if not alive:
+            break
+        key = str(earlier)
+        if key in saved:
+            history[key] = saved[key]
+        elif key in past.timeline.periods:
+            history[key] = past.bottom3(earlier)
+        else:
+            history[key] = None
+        alive &= history[key] or set()
+    return history
 
 
 def county_ranking(ledger, period: Period, *, today: dt.date | None = None) -> CountyRanking:
     """The county ranking of ``period`` with streaks, read in one snapshot of the roll-up."""
-    from projledger.ranking import load_plan_projects, load_problems, report_as_of, weights_from_settings
+    from projledger.ranking import report_as_of, weights_from_settings
 
     db = ledger.db
     weights = weights_from_settings(ledger.settings())
     with ledger.snapshot():
         names = _county_names(db)
-        all_projects = load_plan_projects(db, str(period))
-        all_problems = load_problems(db, str(period))
-        projects, problems = _by_county(all_projects, all_problems, names)
-        rows = _ranked(period, projects, problems, weights)
-        saved = saved_county_history(db, period.year)
-        with_progress = _progress_periods(db, period.year)
-        history: dict[str, set[str] | None] = {}
-        for earlier in reversed(period.months_to_date()[:-1]):
-            key = str(earlier)
-            if key in saved:
-                history[key] = saved[key]
-            elif key in with_progress:
-                past_projects, past_problems = _by_county(
-                    load_plan_projects(db, key), load_problems(db, key), names)
-                history[key] = {r.unit for r in _ranked(earlier, past_projects, past_problems, weights)
-                                if r.bottom3}
-            else:
-                history[key] = None
-            if not history[key]:
-                break  # nobody can be on a streak past an empty or unranked month
+        projects = _county_bases(db, period.year, names)
+        problems = _county_problems(db, period, names)
+        timeline = _YearProgress(db, period)
+        rows = _ranked(period, projects, problems, weights, timeline.at(str(period)))
+        history = _streak_history(db, period, rows, _PastMonths(projects, problems, weights, timeline, names))
         rows = fill_streaks(rows, str(period), history)
         totals = _totals(db, period.year, projects, problems, rows, len(names))
         city = ledger.settings().county_name
