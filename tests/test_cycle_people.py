@@ -76,6 +76,14 @@ def test_bad_input_is_refused_in_chinese(led):
     result = led("plan", "set", A, "--year", "2026", "--planned-start", "2026-05-01",
                  "--planned-completion", "2026-04-01", expect=1)
     assert "计划竣工日期 2026-04-01 早于计划开工日期 2026-05-01" in result.stderr
+    # the start already on the plan counts too: completion alone, then a later start alone
+    led("plan", "set", A, "--year", "2026", "--planned-start", "2026-05-01")
+    result = led("plan", "set", A, "--year", "2026", "--planned-completion", "2026-04-30", expect=1)
+    assert "计划竣工日期 2026-04-30 早于计划开工日期 2026-05-01" in result.stderr
+    led("plan", "set", A, "--year", "2026", "--planned-completion", "2026-12-31")
+    result = led("plan", "set", A, "--year", "2026", "--planned-start", "2027-01-05", expect=1)
+    assert "计划竣工日期 2026-12-31 早于计划开工日期 2027-01-05" in result.stderr
+    assert led.json("project", "show", A)["plans"][0]["planned_completion"] == "2026-12-31"
     result = led("project", "complete", A, "--on", "2999-01-01", expect=1)
     assert "晚于今天" in result.stderr
 

@@ -88,8 +88,18 @@ class Plans:
             values["planned_start_precision"] = project.planned_start_precision
         if planned_completion is not None:
             values["planned_completion"] = planned_completion.isoformat()
+        _check_order(project, year, values, existing)
         return writer.upsert("annual_plans", {"project_id": project.id, "year": year}, values,
                              project_id=project.id)
+
+
+def _check_order(project: Project, year: int, values: dict, existing: AnnualPlan | None) -> None:
+    """The plan's completion may not come before its start (either set now or kept)."""
+    start = values.get("planned_start") or (existing and iso(existing.planned_start))
+    completion = values.get("planned_completion") or (existing and iso(existing.planned_completion))
+    if start and completion and completion < start:
+        raise DataError(f"项目“{project.label}”{year}年度计划的计划竣工日期 {completion} 早于计划开工日期 {start}"
+                        "（plan set --planned-start / --planned-completion 改正）")
 
 
 def plans_for_year(db, year: int) -> dict[int, AnnualPlan]:
