@@ -12,7 +12,7 @@ import contextlib
 from collections.abc import Iterator
 from pathlib import Path
 
-import sqlite_utils
+from projledger.store._lean import sqlite_utils  # without its numpy/pandas probe (start-up)
 
 from projledger.store.audit import AuditedWriter, audit_rows
 from projledger.store.roles import refuse_rollup
