@@ -367,8 +367,9 @@ class _FileWrite:
             return True
         values = self._plan_values(row, project, existing)
         if existing is None:
-            self.new["annual_plans"].append({"project_id": pid, "year": self.year, **values})
-            self.known.plans[pid] = dict(values)
+            record = {"project_id": pid, "year": self.year, **values}
+            self.new["annual_plans"].append(record)
+            self.known.plans[pid] = record  # the same dict: one copy per new row
             return True
         return self._changed("annual_plans", {"project_id": pid, "year": self.year}, existing, values, pid)
 
@@ -416,8 +417,9 @@ class _FileWrite:
                   "status": row.get("progress"), "reported_on": self.reported, "source": self.parsed.path.name}
         existing = records.get(self.period)
         if existing is None:
-            self.new["progress"].append({"project_id": pid, "period": self.period, **values})
-            records[self.period] = dict(values)
+            record = {"project_id": pid, "period": self.period, **values}
+            self.new["progress"].append(record)
+            records[self.period] = record
             return True
         return self._changed("progress", {"project_id": pid, "period": self.period}, existing, values, pid)
 

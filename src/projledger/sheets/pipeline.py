@@ -152,7 +152,7 @@ def _import_files(ledger, paths: list[Path], options: ImportOptions, progress, r
         run.phase = "committed"
         return
     if sum(len(p.rows) for p, _ in todo) > 5000:
-        ledger.db.execute("PRAGMA cache_size = -65536")  # 64 MB: a big sheet's inserts stay in memory
+        ledger.db.execute("PRAGMA cache_size = -32768")  # 32 MB: a big sheet's inserts stay in memory
     readers = {r.name: r for r in READERS}
     run.phase = "writing"
     try:
