@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import Cli
+from ledger_cli import Cli
 
 PERIOD = "2026-10"
 
@@ -266,3 +266,26 @@ def test_county_streaks_by_hand(tmp_path):
     assert [(r["unit"], r["bottom3_streak"]) for r in september] == [("乙县", 0), ("甲县", 1), ("丙县", 2), ("丁县", 2)]
     rows = city.json("report", "counties", "--period", PERIOD, "--no-save")["rankings"]["county"]
     assert [(r["unit"], r["rank"], r["bottom3"], r["bottom3_streak"]) for r in rows] == expected
+
+
+def test_one_project_code_in_two_counties_is_refused_before_any_write(counties, tmp_path):
+    """Project codes are national: two counties reporting one code (e.g. two copies of the demo
+    with different county names) are refused by name, and no county is rolled up."""
+    a, b, city = counties
+    twin = _county(tmp_path / "崇信县.db", "崇信县", build_jingchuan)
+    result = _rollup(city, b.db_path, a.db_path, twin.db_path)
+    assert result.exit_code == 1
+    assert "项目代码 2026-620821-47-01-000001、2026-620821-47-01-000002 在泾川县的台账中也有" in result.stderr
+    assert "崇信县.db" in result.stderr and "这次没有汇总任何县" in result.stderr
+    assert "UNIQUE" not in result.stderr and "Traceback" not in result.stderr
+    if city.db_path.exists():
+        with sqlite3.connect(city.db_path) as conn:
+            assert conn.execute("SELECT COUNT(*) FROM rollup_counties").fetchone()[0] == 0
+    # against a roll-up that already holds 泾川县: refused, 泾川县 and 灵台县 kept as they were
+    assert _rollup(city, a.db_path, b.db_path).exit_code == 0
+    result = _rollup(city, twin.db_path)
+    assert result.exit_code == 1 and "在泾川县的台账中也有" in result.stderr
+    assert sorted(r["unit"] for r in city.json("report", "counties", "--period", PERIOD, "--no-save")
+                  ["rankings"]["county"]) == ["泾川县", "灵台县"]
+    # refreshing 泾川县 itself is not a clash with its own codes
+    assert _rollup(city, a.db_path).exit_code == 0

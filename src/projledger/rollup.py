@@ -330,6 +330,44 @@ def _check_output(out: Path, counties: Sequence[CountyFile]) -> None:
         seen[county.county] = county.path
 
 
+def _codes_held(out: Path, refreshed: set[str]) -> dict[str, str]:
+    """Project code → county, in an existing roll-up, for the counties not being refreshed."""
+    if not out.is_file() or out.stat().st_size == 0:
+        return {}
+    try:
+        conn = _read_only(out)
+        try:
+            names = dict(conn.execute("SELECT county_no, county FROM rollup_counties"))
+            rows = conn.execute(f"SELECT code, {COUNTY_OF_ID.format(col='id')} FROM projects"
+                                " WHERE code IS NOT NULL AND code != ''").fetchall()
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError:
+        return {}  # not a roll-up: _open_output says so
+    return {code: names[no] for code, no in rows if no in names and names[no] not in refreshed}
+
+
+def _check_codes(out: Path, counties: Sequence[CountyFile]) -> None:
+    """A project code is national (NATIONAL_KEYS): one code in two counties is refused before
+    any county is written, naming the codes and both counties."""
+    holders = _codes_held(out, {c.county for c in counties})
+    for county in counties:
+        conn = _read_only(county.path)
+        try:
+            codes = [code for (code,) in conn.execute(
+                "SELECT code FROM projects WHERE code IS NOT NULL AND code != '' ORDER BY code")]
+        finally:
+            conn.close()
+        clashes = [code for code in codes if code in holders]
+        if clashes:
+            others = "、".join(sorted({holders[code] for code in clashes}))
+            shown = "、".join(clashes[:3]) + (f" 等{len(clashes)}个" if len(clashes) > 3 else "")
+            raise DataError(f"“{county.path}”（{county.county}）的项目代码 {shown} 在{others}的台账中也有；"
+                            "项目代码全国唯一，同一个项目只能由一个县报送：请在其中一个县的台账里改正"
+                            "（projledger project update 项目 --code 正确代码）后再汇总。这次没有汇总任何县")
+        holders.update(dict.fromkeys(codes, county.county))
+
+
 def _open_output(out: Path):
     """The roll-up as a Ledger: created when absent or empty, refused when it is a county's."""
     from projledger.store import Ledger
@@ -353,6 +391,7 @@ def build_rollup(out: Path, paths: Iterable[Path], *, name: str | None = None,
         raise DataError("没有给出要汇总的县台账文件")
     out = Path(out)
     _check_output(out, counties)
+    _check_codes(out, counties)
     fresh = not out.exists() or out.stat().st_size == 0
     ledger = _open_output(out)
     try:
