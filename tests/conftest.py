@@ -7,38 +7,11 @@ and stderr kept apart so tests can check both the JSON and the Chinese message.
 
 from __future__ import annotations
 
-import json
-import os
 from pathlib import Path
 
 import pytest
-import typer.main
-from click.testing import CliRunner
 
-from projledger.cli.main import app
-
-# Typer builds the click command of an app on every invoke; build it once for the session
-# (public API) and run that.  Its sub-commands are loaded when first named, as for users.
-COMMAND = typer.main.get_command(app)
-
-
-class Cli:
-    def __init__(self, db_path: Path):
-        self.db_path = db_path
-        self.runner = CliRunner()
-
-    def __call__(self, *args: str, expect: int | None = 0, env: dict | None = None, input: str | None = None):
-        result = self.runner.invoke(COMMAND, ["--db", str(self.db_path), *map(str, args)],
-                                    env={"COLUMNS": "200", **(env or {})}, input=input,
-                                    catch_exceptions=False)
-        if expect is not None and result.exit_code != expect:
-            raise AssertionError(
-                f"projledger {' '.join(map(str, args))} exited {result.exit_code}, expected {expect}\n"
-                f"stdout:\n{result.stdout}\nstderr:\n{result.stderr}")
-        return result
-
-    def json(self, *args: str, expect: int = 0):
-        return json.loads(self(*args, "--json", expect=expect).stdout)
+from ledger_cli import COMMAND, Cli  # noqa: F401  (COMMAND for tests that invoke the app directly)
 
 
 @pytest.fixture(autouse=True)

@@ -26,7 +26,7 @@ def project(county, monkeypatch):
 # ------------------------------------------------------------------ 2. the county name
 
 def test_init_county_sets_the_name(tmp_path):
-    from conftest import Cli
+    from ledger_cli import Cli
 
     cli = Cli(tmp_path / "new.db")
     result = cli("init", "--county", " 泾川县 ")
@@ -35,7 +35,7 @@ def test_init_county_sets_the_name(tmp_path):
 
 
 def test_init_without_a_county_warns_when_nobody_can_be_asked(tmp_path):
-    from conftest import Cli
+    from ledger_cli import Cli
 
     cli = Cli(tmp_path / "new.db")
     result = cli("init")
@@ -44,7 +44,7 @@ def test_init_without_a_county_warns_when_nobody_can_be_asked(tmp_path):
 
 
 def test_init_asks_a_person_at_a_terminal(tmp_path, monkeypatch):
-    from conftest import Cli
+    from ledger_cli import Cli
 
     from projledger.cli import core_cmds
 
@@ -117,7 +117,7 @@ def test_a_bad_argument_is_named_by_its_chinese_name(cli):
 
 
 def test_an_unopenable_ledger_is_explained_in_chinese(tmp_path):
-    from conftest import Cli
+    from ledger_cli import Cli
 
     (tmp_path / "gone.db").symlink_to(tmp_path / "no-such-folder" / "x.db")
     result = Cli(tmp_path / "gone.db")("init", expect=1)
