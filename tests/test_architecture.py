@@ -26,7 +26,7 @@ SRC = Path(__file__).resolve().parents[1] / "src" / "projledger"
 
 PURE, BASE, DOMAIN, REPORTS, CLI, TOP = range(6)
 FLOOR_NAMES = {PURE: "pure", BASE: "base", DOMAIN: "domain", REPORTS: "reports", CLI: "cli", TOP: "package"}
-PURE_MODULES = {"period", "money", "text", "errors", "dates", "holidays", "workdays", "scoring", "cards",
+PURE_MODULES = {"period", "money", "text", "errors", "dates", "holidays", "workdays", "scoring", "cards", "labels",
                 "sheets.values", "sheets.column_parsers"}
 BASE_MODULES = {"fileio", "resources"}
 

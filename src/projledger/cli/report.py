@@ -49,7 +49,9 @@ def _ranking_table(ranking, kind: str):
     from projledger.money import format_money
     from projledger.scoring import BOTTOM3_STREAK_ALERT
 
-    word = {"township": "乡镇", "department": "部门"}[kind]
+    from projledger.labels import RANKING_KIND_WORDS
+
+    word = RANKING_KIND_WORDS[kind]
     rows = ranking.rankings.get(kind, [])
     table = Table(title=f"{word}排名（{ranking.period}，{len(rows)}个）", header_style="bold")
     for name, right in (("排名", True), ("较上月", True), (word, False), ("项目数", True),

@@ -44,6 +44,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from projledger.cards import Card
+from projledger.labels import CARD_KIND_CATEGORIES, RANKING_KIND_WORDS
 from projledger.period import Period
 from projledger.reports.bulk import BulkRows, text_lines
 from projledger.scoring import BOTTOM3_STREAK_ALERT
@@ -63,10 +64,8 @@ RANK_CHANGE_FORMAT = '"↑"0;"↓"0;"持平"'
 SCORE_FORMAT = "0.00"
 STREAK_FORMAT = "0;-0;"  # a streak of 0 shows as an empty cell
 NULL = "—"
-KIND_WORDS = {"township": "乡镇", "department": "部门"}
-ITEM_KINDS = {"problem": "问题", "procedure": "前期手续", "start": "开工", "invest": "投资",
-              "milestone": "节点", "completion": "竣工", "supplement": "容缺补正材料",
-              "simulated_expiry": "模拟审批到期", "meeting_item": "议定事项", "reply": "未提解决意见"}  # cycle kinds; other kinds fall back to their key
+KIND_WORDS = RANKING_KIND_WORDS
+ITEM_KINDS = CARD_KIND_CATEGORIES  # a kind without a word falls back to its key
 
 
 def default_filename(period: str | Period) -> str:
