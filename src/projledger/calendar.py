@@ -43,16 +43,20 @@ import datetime as dt
 import io
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from projledger.errors import DataError, NotFoundError
 from projledger.holidays import known_statutory_holidays
 from projledger.text import squash
 from projledger.workdays import MAX_YEAR, MIN_YEAR, WorkCalendar, official_years
 
+if TYPE_CHECKING:
+    from projledger.store import AuditedWriter
+
 __all__ = [
     "LedgerCalendar", "load_calendar", "notice_years", "check_day", "set_day", "check_unset", "unset_day",
     "Notice", "NoticeDay", "parse_notice", "import_notice", "ImportResult",
-    "ShownDay", "YearView", "show_year", "Move", "RefreshResult", "refresh",
+    "ShownDay", "YearView", "show_year", "Move", "RefreshResult", "recompute_deadline", "refresh",
     "WEEKDAYS", "KIND_LABELS",
 ]
 
@@ -69,15 +73,6 @@ _MAX_DETAILS = 60
 
 def _now() -> str:
     return dt.datetime.now().astimezone().isoformat(timespec="seconds")
-
-
-def _has_table(db, name: str) -> bool:
-    row = db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", [name]).fetchone()
-    return row is not None
-
-
-def _columns(db, table: str) -> set[str]:
-    return {row[1] for row in db.execute(f"PRAGMA table_info([{table}])").fetchall()}
 
 
 def _is_official(year: int) -> bool:
@@ -108,14 +103,10 @@ class LedgerCalendar(WorkCalendar):
 
 def notice_years(db) -> list[int]:
     """Years whose whole notice was imported, ascending."""
-    if not _has_table(db, "calendar_notices"):
-        return []
     return [row[0] for row in db.execute("SELECT year FROM calendar_notices ORDER BY year")]
 
 
 def _override_rows(db, year: int | None = None) -> list[tuple]:
-    if not _has_table(db, "calendar_days"):
-        return []
     sql = "SELECT date, kind, note, source, imported_at FROM calendar_days"
     params: list = []
     if year is not None:
@@ -486,9 +477,11 @@ class RefreshResult:
                 "confirmed": self.confirmed, "still_provisional": self.still_provisional}
 
 
-def _recompute(cal, result: RefreshResult, changes: dict, ident: tuple, start: str | None,
-               workdays: int | None, old: str | None, field_name: str, flag: str) -> None:
-    """Recompute one provisional deadline into ``changes`` and note the outcome."""
+def recompute_deadline(cal: LedgerCalendar, result: RefreshResult, changes: dict, ident: tuple,
+                       start: str | None, workdays: int | None, old: str | None, field_name: str,
+                       flag: str) -> None:
+    """Recompute one provisional deadline into ``changes`` (the new date and its provisional
+    flag) and note the outcome in ``result``; ``ident`` is (kind, id, code, name, what)."""
     if start is None or workdays is None:
         return
     deadline = cal.add_workdays(dt.date.fromisoformat(start), int(workdays))
@@ -505,59 +498,17 @@ def _recompute(cal, result: RefreshResult, changes: dict, ident: tuple, start: s
         result.confirmed += 1
 
 
-def _refresh_problems(w, cal, result: RefreshResult) -> None:
-    if not _has_table(w.db, "problems"):
-        return
-    due_start = "COALESCE(p.due_start, p.reported_on)" if "due_start" in _columns(w.db, "problems") \
-        else "p.reported_on"
-    rows = w.db.execute(
-        "SELECT p.id, p.project_id, pr.code, pr.name, p.text, p.reported_on, p.reply_workdays,"
-        f" p.reply_due_on, p.reply_due_provisional, {due_start}, p.due_workdays, p.due_on,"
-        " p.due_provisional FROM problems p JOIN projects pr ON pr.id = p.project_id"
-        " WHERE p.due_provisional = 1 OR p.reply_due_provisional = 1 ORDER BY p.id").fetchall()
-    for (pid, project_id, code, name, text, reported, reply_wd, reply_due, reply_prov,
-         start, due_wd, due, due_prov) in rows:
-        ident = ("problem", pid, code, name, text)
-        changes: dict = {}
-        if reply_prov:
-            _recompute(cal, result, changes, ident, reported, reply_wd, reply_due,
-                       "reply_due_on", "reply_due_provisional")
-        if due_prov:
-            _recompute(cal, result, changes, ident, start, due_wd, due, "due_on", "due_provisional")
-        if changes:
-            w.update("problems", {"id": pid}, changes, project_id=project_id)
+def refresh(w: "AuditedWriter") -> RefreshResult:
+    """Recompute every stored provisional deadline with the calendar now in the database.
 
+    Each kind recomputes its own deadlines where its rules live
+    (:func:`projledger.problems.refresh_deadlines`,
+    :func:`projledger.procedures.refresh_deadlines`); this gathers what moved."""
+    from projledger.problems import refresh_deadlines as refresh_problems
+    from projledger.procedures import refresh_deadlines as refresh_procedures
 
-def _refresh_procedures(w, cal, result: RefreshResult) -> None:
-    if not _has_table(w.db, "procedures"):
-        return
-    from projledger.workdays import RULES
-
-    rows = w.db.execute(
-        "SELECT c.id, c.project_id, pr.code, pr.name, c.item, c.accepted_on, c.limit_workdays,"
-        " c.due_on, c.due_provisional, c.converted_on, c.convert_due, c.convert_due_provisional"
-        " FROM procedures c JOIN projects pr ON pr.id = c.project_id"
-        " WHERE c.due_provisional = 1 OR c.convert_due_provisional = 1 ORDER BY c.id").fetchall()
-    for (cid, project_id, code, name, item, accepted, limit, due, due_prov,
-         converted, convert_due, convert_prov) in rows:
-        ident = ("procedure", cid, code, name, item)
-        changes: dict = {}
-        if due_prov:
-            _recompute(cal, result, changes, ident, accepted, limit, due, "due_on", "due_provisional")
-            if "due_on" in changes:
-                changes["due_basis"] = cal.basis(dt.date.fromisoformat(accepted),
-                                                 dt.date.fromisoformat(changes["due_on"]))
-        if convert_prov:
-            _recompute(cal, result, changes, ident, converted, RULES["模拟审批转正式"], convert_due,
-                       "convert_due", "convert_due_provisional")
-        if changes:
-            w.update("procedures", {"id": cid}, changes, project_id=project_id)
-
-
-def refresh(w) -> RefreshResult:
-    """Recompute every stored provisional deadline with the calendar now in the database."""
     cal = load_calendar(w.db)
     result = RefreshResult()
-    _refresh_problems(w, cal, result)
-    _refresh_procedures(w, cal, result)
+    refresh_problems(w, cal, result)
+    refresh_procedures(w, cal, result)
     return result

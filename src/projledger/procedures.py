@@ -43,6 +43,7 @@ from projledger.text import nfkc, squash
 from projledger.units import Units
 
 __all__ = [
+    "refresh_deadlines",
     "MODES", "EXPIRY_NOTICE_DAYS", "CatalogItem", "Catalog", "builtin_catalog",
     "Procedure", "Change", "ProcedureStore", "check_mode",
 ]
@@ -466,3 +467,33 @@ class ProcedureStore:
             proc_id = change.proc.id
             w.update("procedures", {"id": proc_id}, change.row, project_id=change.proc.project_id)
         return self._select("WHERE c.id = ?", [proc_id])[0]
+
+
+# -- calendar refresh (calendar import / calendar refresh) ---------------------------------
+
+
+def refresh_deadlines(w, cal, result) -> None:
+    """Recompute the provisional 办结时限 and 转正式时限 of procedures with ``cal``
+    (:func:`projledger.calendar.refresh`); what moved is noted in ``result``."""
+    from projledger.calendar import recompute_deadline
+    from projledger.workdays import RULES
+
+    rows = w.db.execute(
+        "SELECT c.id, c.project_id, pr.code, pr.name, c.item, c.accepted_on, c.limit_workdays,"
+        " c.due_on, c.due_provisional, c.converted_on, c.convert_due, c.convert_due_provisional"
+        " FROM procedures c JOIN projects pr ON pr.id = c.project_id"
+        " WHERE c.due_provisional = 1 OR c.convert_due_provisional = 1 ORDER BY c.id").fetchall()
+    for (cid, project_id, code, name, item, accepted, limit, due, due_prov,
+         converted, convert_due, convert_prov) in rows:
+        ident = ("procedure", cid, code, name, item)
+        changes: dict = {}
+        if due_prov:
+            recompute_deadline(cal, result, changes, ident, accepted, limit, due, "due_on", "due_provisional")
+            if "due_on" in changes:
+                changes["due_basis"] = cal.basis(dt.date.fromisoformat(accepted),
+                                                 dt.date.fromisoformat(changes["due_on"]))
+        if convert_prov:
+            recompute_deadline(cal, result, changes, ident, converted, RULES["模拟审批转正式"], convert_due,
+                               "convert_due", "convert_due_provisional")
+        if changes:
+            w.update("procedures", {"id": cid}, changes, project_id=project_id)
