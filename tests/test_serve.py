@@ -135,3 +135,15 @@ def test_screenshot_in_headless_chromium(ledger_file, tmp_path):
     finally:
         server.should_exit = True
         thread.join(timeout=10)
+
+
+def test_a_mistyped_address_is_a_chinese_404_not_a_server_error(ledger_file):
+    """Datasette's own error page crashed on every 404 (rich's print_exception outside an
+    except block): the browser got 500 and the console a traceback."""
+    from projledger.serve import make_datasette
+
+    ds = make_datasette(ledger_file.db_path)
+    page = _get(ds, "/no-such-page")
+    assert page.status_code == 404 and "找不到这个页面" in page.text
+    data = _get(ds, "/no-such-page.json")
+    assert data.status_code == 404 and data.json()["error"] == "找不到这个页面"

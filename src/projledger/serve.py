@@ -10,6 +10,10 @@ what it shows and what it refuses:
 * **Localhost** unless ``--host`` says otherwise (the CLI's default).
 * **Chinese labels.**  Table titles and column descriptions come from the shipped metadata
   (``data/serve_metadata.json``); the canned queries name their columns in Chinese.
+* **Error pages in Chinese, never a traceback.**  Datasette's own error page calls rich's
+  ``print_exception`` also outside an ``except`` block (every 404), which rich refuses: a
+  mistyped address became a 500 and a traceback in the staffer's console.
+  :func:`_register_error_pages` answers every error first: its status and a Chinese message.
 * **Cards are the CLI's.**  Red/yellow/blue cards count working days through the ledger's
   calendar (Python, not SQL), so at start-up :func:`card_rows` computes them with the same
   :func:`projledger.warnings_engine.collect_cards` that ``warn`` uses and puts them in a small
@@ -98,6 +102,7 @@ def make_datasette(path: Path, *, allow_sql: bool = False, as_of: dt.date | None
         metadata=load_metadata(db_name, allow_sql=allow_sql, tables=tables),
         settings={"default_allow_sql": allow_sql, "allow_download": False, "allow_csv_stream": True},
     )
+    _register_error_pages()
     from datasette.database import Database
 
     # A private in-memory database per server: a shared name would mix two servers' cards.
@@ -122,3 +127,53 @@ def _fill_cards(memory, cards: list[dict]) -> None:
     # The connection must stay open: an in-memory shared database lives as long as one does.
     memory._keepalive = conn
 
+
+
+_ERROR_PLUGIN = "projledger_error_pages"
+_MESSAGES = {404: "找不到这个页面", 403: "只读查看：不允许这个操作（不能修改台账，也不能输入任意 SQL）",
+             405: "只读查看：不允许这个操作"}
+
+
+def _error_message(exception) -> tuple[int, str, str | None]:
+    """(status, Chinese message, title) for an exception Datasette hands to its error page."""
+    from datasette.utils.asgi import Base400
+    from datasette.views.base import DatasetteError
+
+    if isinstance(exception, Base400):
+        status = exception.status
+        return status, _MESSAGES.get(status, f"请求有误：{exception.args[0] if exception.args else ''}"), None
+    if isinstance(exception, DatasetteError):
+        return exception.status, f"查询出错：{exception.message}", exception.title
+    import sys
+    import traceback
+
+    traceback.print_exception(type(exception), exception, exception.__traceback__, file=sys.stderr)
+    return 500, f"服务器出错：{exception}", None
+
+
+def _register_error_pages() -> None:
+    """Register (once per process) the hook that writes every error page, tried first."""
+    from datasette import Response, hookimpl
+    from datasette.plugins import pm
+
+    if pm.has_plugin(_ERROR_PLUGIN):
+        return
+
+    @hookimpl(tryfirst=True)
+    def handle_exception(datasette, request, exception):
+        async def page():
+            status, message, title = _error_message(exception)
+            info = {"ok": False, "error": message, "status": status, "title": title}
+            if request.path.split("?")[0].endswith(".json"):
+                return Response.json(info, status=status)
+            template = datasette.jinja_env.select_template([f"{status}.html", "error.html"])
+            html = await template.render_async(dict(info, urls=datasette.urls, menu_links=lambda: [],
+                                                    app_css_hash=datasette.app_css_hash()))
+            return Response.html(html, status=status)
+        return page
+
+    import types
+
+    plugin = types.ModuleType(_ERROR_PLUGIN)  # Datasette lists plugins by module name
+    plugin.handle_exception = handle_exception
+    pm.register(plugin, name=_ERROR_PLUGIN)
