@@ -10,9 +10,11 @@ and writes only the *data rows* of long tables itself:
    bulk cell looks exactly like a ``put`` cell: Chinese font, border, number format) and
    referred to by their ``cellXfs`` index;
 2. rows are rendered to ``<row>`` XML at once (numbers and dates as numbers, strings as
-   inline strings — always text, never formulas; XML-illegal control characters dropped);
-3. :meth:`BulkRows.save` saves the workbook with openpyxl to a temporary file, splices the
-   rendered rows into each sheet's ``<sheetData>`` (and widens ``<dimension>``), and renames
+   inline strings — always text, never formulas; XML-illegal control characters dropped)
+   and spooled to a temporary file per sheet, so a province's 100,000-row sheets are not
+   held in memory;
+3. :meth:`BulkRows.save` saves the workbook with openpyxl to a temporary file, streams the
+   spooled rows into each sheet's ``<sheetData>`` (and widens ``<dimension>``), and renames
    the result into place (:func:`projledger.fileio.save_with`) — never half a file.
 
 Rules for callers: bulk rows of a sheet must come *after* every cell openpyxl writes on that
@@ -28,6 +30,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import tempfile
 import zipfile
 from collections.abc import Callable, Sequence
 from decimal import Decimal
@@ -45,6 +48,7 @@ _ILLEGAL = re.compile(r"[\000-\010\013\014\016-\037\ufffe\uffff]")
 _EPOCH = dt.date(1899, 12, 30)
 _DIMENSION = re.compile(rb'<dimension ref="[^"]*"\s*/>')
 _SHEETDATA_EMPTY = re.compile(rb"<sheetData\s*/>")
+_SPOOL_ROWS = 2000
 
 
 def _escape(text: str) -> str:
@@ -109,7 +113,7 @@ class BulkRows:
         self.workbook = workbook
         self._scratch = None
         self._styles: dict[tuple, int] = {}
-        self._rows: dict[int, list[str]] = {}  # id(ws) -> rendered rows
+        self._rows: dict[int, object] = {}  # id(ws) -> temporary file of the rendered rows (UTF-8)
         self._sheets: dict[int, object] = {}
         self._last: dict[int, tuple[int, int]] = {}  # id(ws) -> (last row, last column)
         self._first: dict[int, int] = {}  # id(ws) -> first bulk row
@@ -141,7 +145,10 @@ class BulkRows:
         if key in self._last and first_row <= self._last[key][0]:
             raise ValueError("bulk rows must be added in ascending order")
         letters = [get_column_letter(c) for c in range(1, max((len(r) for r in rows), default=0) + 1)]
-        out = self._rows.setdefault(key, [])
+        if key not in self._rows:
+            self._rows[key] = tempfile.TemporaryFile()
+        spool = self._rows[key]
+        out: list[str] = []
         self._sheets[key] = ws
         self._first.setdefault(key, first_row)
         number = first_row - 1
@@ -164,6 +171,10 @@ class BulkRows:
                         s_attr = attr_of.get(chosen) or attr_of.setdefault(chosen, _style_attr(chosen))
                 cells.append(cell_xml(letters[c] + row_text, s_attr, value))
             out.append(f'<row r="{row_text}"{attrs}>{"".join(cells)}</row>')
+            if len(out) >= _SPOOL_ROWS:  # rendered rows go to disk, not into memory
+                spool.write("".join(out).encode("utf-8"))
+                out.clear()
+        spool.write("".join(out).encode("utf-8"))
         if rows:
             width = max(len(r) for r in rows)
             last_col = max(width, self._last.get(key, (0, 0))[1])
@@ -204,20 +215,31 @@ class BulkRows:
             entries = [(info, source.read(info.filename)) for info in source.infolist()]
         with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as target:
             for info, data in entries:
-                if info.filename in patches:
-                    ws, key = patches[info.filename]
-                    data = self._splice(data, ws, key)
-                target.writestr(info.filename, data, compress_type=zipfile.ZIP_DEFLATED)
+                if info.filename not in patches:
+                    target.writestr(info.filename, data, compress_type=zipfile.ZIP_DEFLATED)
+                    continue
+                ws, key = patches[info.filename]
+                head, tail = self._splice(data, ws, key)
+                entry = zipfile.ZipInfo(info.filename, date_time=info.date_time)
+                entry.compress_type = zipfile.ZIP_DEFLATED
+                spool = self._rows[key]
+                size = spool.seek(0, 2) + len(head) + len(tail)
+                spool.seek(0)
+                # streamed from the spool; ZIP64 only when needed (old Excel dislikes it)
+                with target.open(entry, "w", force_zip64=size >= 2**31) as out:
+                    out.write(head)
+                    while chunk := spool.read(1 << 20):
+                        out.write(chunk)
+                    out.write(tail)
 
-    def _splice(self, data: bytes, ws, key: int) -> bytes:
-        rows = "".join(self._rows[key]).encode("utf-8")
+    def _splice(self, data: bytes, ws, key: int) -> tuple[bytes, bytes]:
+        """The sheet's XML before and after where the bulk rows go (dimension widened)."""
         if _SHEETDATA_EMPTY.search(data):
-            data = _SHEETDATA_EMPTY.sub(lambda _: b"<sheetData>" + rows + b"</sheetData>", data, count=1)
-        else:
-            head, sep, tail = data.partition(b"</sheetData>")
-            if not sep:
-                raise ValueError(f"no sheetData in {ws.title}")
-            data = head + rows + sep + tail
+            data = _SHEETDATA_EMPTY.sub(lambda _: b"<sheetData></sheetData>", data, count=1)
+        head, sep, tail = data.partition(b"</sheetData>")
+        if not sep:
+            raise ValueError(f"no sheetData in {ws.title}")
         last_row, last_col = self._last[key]
         ref = f"A1:{get_column_letter(max(last_col, ws.max_column))}{max(last_row, ws.max_row)}"
-        return _DIMENSION.sub(lambda _: f'<dimension ref="{ref}"/>'.encode(), data, count=1)
+        head = _DIMENSION.sub(lambda _: f'<dimension ref="{ref}"/>'.encode(), head, count=1)
+        return head, sep + tail
