@@ -147,3 +147,23 @@ def test_a_mistyped_address_is_a_chinese_404_not_a_server_error(ledger_file):
     assert page.status_code == 404 and "找不到这个页面" in page.text
     data = _get(ds, "/no-such-page.json")
     assert data.status_code == 404 and data.json()["error"] == "找不到这个页面"
+
+
+def test_a_rollups_latest_rankings_name_each_county(tmp_path):
+    """Every county has a 城关镇: in a roll-up the township rows say whose (泾川县·城关镇)."""
+    from test_rollup import build_lingtai
+
+    from conftest import Cli
+    from projledger.serve import make_datasette
+
+    files = []
+    for name, build in (("泾川县", build_jingchuan), ("灵台县", build_lingtai)):
+        county = _county(tmp_path / f"{name}.db", name, build)
+        county("report", "monthly", "--period", PERIOD, "--out", tmp_path / f"{name}.xlsx")
+        files.append(county.db_path)
+    city = Cli(tmp_path / "市汇总.db")
+    city("rollup", "--out", city.db_path, *files)
+    rows = _query(make_datasette(city.db_path), "市汇总", "latest_rankings")
+    assert [(r["类别"], r["排名"], r["单位"]) for r in rows] == [
+        ("乡镇", 1, "泾川县·城关镇"), ("部门", 1, "泾川县·县发改局"),
+        ("乡镇", 1, "灵台县·城关镇"), ("部门", 1, "灵台县·县发改局")]
