@@ -51,7 +51,7 @@ from projledger.text import squash
 from projledger.workdays import MAX_YEAR, MIN_YEAR, WorkCalendar, official_years
 
 if TYPE_CHECKING:
-    from projledger.store import AuditedWriter
+    from projledger.store import AuditedWriter, Database
 
 __all__ = [
     "LedgerCalendar", "load_calendar", "notice_years", "check_day", "set_day", "check_unset", "unset_day",
@@ -101,12 +101,12 @@ class LedgerCalendar(WorkCalendar):
         return ",".join(f"{y}:{self.year_basis(y)}" for y in range(lo, hi + 1))
 
 
-def notice_years(db) -> list[int]:
+def notice_years(db: "Database") -> list[int]:
     """Years whose whole notice was imported, ascending."""
     return [row[0] for row in db.execute("SELECT year FROM calendar_notices ORDER BY year")]
 
 
-def _override_rows(db, year: int | None = None) -> list[tuple]:
+def _override_rows(db: "Database", year: int | None = None) -> list[tuple]:
     sql = "SELECT date, kind, note, source, imported_at FROM calendar_days"
     params: list = []
     if year is not None:
@@ -115,7 +115,7 @@ def _override_rows(db, year: int | None = None) -> list[tuple]:
     return db.execute(sql + " ORDER BY date", params).fetchall()
 
 
-def load_calendar(db) -> LedgerCalendar:
+def load_calendar(db: "Database") -> LedgerCalendar:
     """The working-day calendar of this ledger: overrides and notice years from the DB."""
     overrides = {dt.date.fromisoformat(d): kind == "workday" for d, kind, *_ in _override_rows(db)}
     return LedgerCalendar(overrides, notice_years(db))
@@ -132,7 +132,7 @@ def check_day(day: dt.date, workday: bool) -> None:
         raise DataError(f"{day.isoformat()} 是法定节假日（{law[day]}），不能设为工作日")
 
 
-def set_day(w, day: dt.date, workday: bool, note: str | None = None) -> str:
+def set_day(w: "AuditedWriter", day: dt.date, workday: bool, note: str | None = None) -> str:
     """Set one local day; returns ``created``/``updated``/``unchanged``."""
     check_day(day, workday)
     values = {"kind": "workday" if workday else "holiday", "note": (note or "").strip() or None,
@@ -143,7 +143,7 @@ def set_day(w, day: dt.date, workday: bool, note: str | None = None) -> str:
     return w.upsert("calendar_days", {"date": day.isoformat()}, {**values, "imported_at": _now()})
 
 
-def check_unset(db, day: dt.date) -> None:
+def check_unset(db: "Database", day: dt.date) -> None:
     """A day ``calendar unset`` may remove: it has a row, and removing it cannot turn a
     statutory holiday of an imported (complete) year into a working day."""
     iso = day.isoformat()
@@ -155,7 +155,7 @@ def check_unset(db, day: dt.date) -> None:
                         "如通知有误，请改正文件后重新导入")
 
 
-def unset_day(w, day: dt.date) -> bool:
+def unset_day(w: "AuditedWriter", day: dt.date) -> bool:
     """Remove a local day (set or imported); False when there was none."""
     return w.delete("calendar_days", {"date": day.isoformat()})
 
@@ -327,7 +327,7 @@ class ImportResult:
                 "warnings": self.warnings, "refresh": self.refresh.to_json()}
 
 
-def _import_year(w, notice: Notice, year: int, at: str) -> YearImport:
+def _import_year(w: "AuditedWriter", notice: Notice, year: int, at: str) -> YearImport:
     mine = {d: row for d, row in notice.days.items() if d.year == year}
     result = YearImport(year, len(mine))
     existing = {dt.date.fromisoformat(r[0]): r for r in _override_rows(w.db, year)}
@@ -356,7 +356,7 @@ def _import_year(w, notice: Notice, year: int, at: str) -> YearImport:
     return result
 
 
-def import_notice(w, notice: Notice) -> ImportResult:
+def import_notice(w: "AuditedWriter", notice: Notice) -> ImportResult:
     """Write a checked notice (inside the caller's transaction), then refresh deadlines."""
     at = _now()
     years = [_import_year(w, notice, year, at) for year in notice.years]
@@ -417,7 +417,7 @@ def _official_days(year: int) -> dict[dt.date, ShownDay]:
     return shown
 
 
-def show_year(db, year: int) -> YearView:
+def show_year(db: "Database", year: int) -> YearView:
     """A year's holidays and make-up workdays, each with its source."""
     from projledger.workdays import provisional_warning
 

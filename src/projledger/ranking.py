@@ -157,7 +157,7 @@ def _plan_bases(db: "Database", year: int) -> list[PlanProject]:
             for pid, township, department, nature, planned, actual, investment in rows]
 
 
-def load_plan_projects(db, period: str) -> list[PlanProject]:
+def load_plan_projects(db: "Database", period: str) -> list[PlanProject]:
     """The plan projects of P's year with their year-to-date as of P."""
     year = Period.parse(period).year
     zero = Decimal(0)
@@ -165,7 +165,7 @@ def load_plan_projects(db, period: str) -> list[PlanProject]:
     return [replace(b, ytd_completed=ytd.get(b.project_id, zero)) for b in _plan_bases(db, year)]
 
 
-def load_problems(db, period: str) -> list[ProblemRecord]:
+def load_problems(db: "Database", period: str) -> list[ProblemRecord]:
     """Problems reported in P's year on or before the end of P (what any ranking ≤ P counts)."""
     p = Period.parse(period)
     rows = db.execute(
@@ -429,7 +429,7 @@ def save_computed(w: "AuditedWriter", fresh: dict) -> int:
     return count
 
 
-def saved_periods(db, year: int) -> set[str]:
+def saved_periods(db: "Database", year: int) -> set[str]:
     return {p for (p,) in db.execute(
         "SELECT DISTINCT period FROM ranking_snapshots WHERE year = ?", [year])}
 
@@ -447,7 +447,7 @@ def _snapshot_values(row: RankingRow, year: int, count: int, saved_at: str) -> d
     }
 
 
-def save_snapshot(writer, ranking: MonthlyRanking) -> int:
+def save_snapshot(writer: "AuditedWriter", ranking: MonthlyRanking) -> int:
     """Record (or replace) the period's rankings inside the caller's transaction.
 
     Returns the number of unit rows saved.  Units no longer ranked in that period lose their
@@ -475,7 +475,7 @@ def save_snapshot(writer, ranking: MonthlyRanking) -> int:
     return count
 
 
-def unit_history(db, unit_id: int, year: int | None = None) -> list[dict]:
+def unit_history(db: "Database", unit_id: int, year: int | None = None) -> list[dict]:
     """A unit's saved ranks month by month (oldest first), both kinds it was ranked in."""
     sql = ("SELECT period, kind, rank, units_ranked, score, start_rate, invest_rate,"
            " resolve_rate, bottom3, bottom3_streak, saved_at, unit"

@@ -214,7 +214,7 @@ def gather_monthly(ledger_or_db: "Ledger | Database", period: Period, *, as_of: 
         return _gather(ledger_or_db, db, Period.parse(period), as_of, filters, save)
 
 
-def _settings(ledger_or_db, db):
+def _settings(ledger_or_db: "Ledger | Database", db: "Database"):
     if hasattr(ledger_or_db, "settings"):
         return ledger_or_db.settings()
     from projledger.settings import load_settings
@@ -222,7 +222,7 @@ def _settings(ledger_or_db, db):
     return load_settings(db)
 
 
-def _gather(ledger_or_db, db, period: Period, as_of, filters, save) -> MonthlyData:
+def _gather(ledger_or_db: "Ledger | Database", db: "Database", period: Period, as_of, filters, save) -> MonthlyData:
     from projledger.calendar import load_calendar
     from projledger.ranking import compute_monthly_ranking, latest_progress, weights_from_settings
     from projledger.reports.problem_sheet import problem_sheet_rows
@@ -257,7 +257,7 @@ def _gather(ledger_or_db, db, period: Period, as_of, filters, save) -> MonthlyDa
                        unreported=unreported, reported=reported, brief_extras=extras, meeting_items=items)
 
 
-def _reporting(db, period: Period) -> tuple[set[str], list[str]]:
+def _reporting(db: "Database", period: Period) -> tuple[set[str], list[str]]:
     """(names of townships that reported for ``period``, names of those owing it that did not).
 
     Every submission recorded so far counts — the report is usually run after the due day,
@@ -281,7 +281,7 @@ def _only_projects(cards, keep: set[int]):
     return replace(cards, items=items, project_cards=project_cards)
 
 
-def _project_names(db, ids: set[int]) -> dict[int, str]:
+def _project_names(db: "Database", ids: set[int]) -> dict[int, str]:
     names: dict[int, str] = {}
     missing = sorted(ids)
     for start in range(0, len(missing), 500):

@@ -34,11 +34,15 @@ import os
 from collections.abc import Iterable, Iterator
 from itertools import islice
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from projledger.errors import DataError, UsageError
 from projledger.export_tables import COLUMNS, TABLES, resolve_table, table_rows
 from projledger.fileio import atomic_path, csv_safe
 from projledger.money import from_db, money_json
+
+if TYPE_CHECKING:
+    from projledger.store import Database, Ledger
 
 _encode_string = json.encoder.encode_basestring  # what ensure_ascii=False uses
 
@@ -183,7 +187,7 @@ def _write_xlsx(dest: Path, table: str, columns, rows: Iterable[tuple]) -> int:
     return count
 
 
-def export_table(ledger, table: str, fmt: str, dest: Path, filters=None) -> int:
+def export_table(ledger: "Ledger | Database", table: str, fmt: str, dest: Path, filters=None) -> int:
     """Write ``table`` to ``dest`` in ``fmt`` atomically; returns the number of rows."""
     table = resolve_table(table)
     if fmt not in FORMATS:

@@ -28,7 +28,11 @@ from projledger.store.db import (
     translate_sqlite_error,
 )
 
+#: The open SQLite file (sqlite-utils) that domain stores read: annotate ``db: Database``.
+Database = sqlite_utils.Database
+
 __all__ = [
+    "Database",
     "Ledger",
     "AuditedWriter",
     "audit_rows",
