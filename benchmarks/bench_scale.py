@@ -125,6 +125,9 @@ def main(argv: list[str]) -> int:
         ("import 12月（更新全部项目）", ["import", *[f.path for f in december], "--json"]),
         ("report monthly（含Excel通报）", ["report", "monthly", "--period", f"{YEAR}-12", "--json",
                                       "--out", work / "通报.xlsx"]),
+        # the same report again: the past months its streaks needed were kept by the first run
+        ("report monthly 再次（沿用已算的历史排名）", ["report", "monthly", "--period", f"{YEAR}-12", "--json",
+                                           "--out", work / "通报2.xlsx"]),
         ("warn --json", ["warn", "--as-of", f"{YEAR}-12-31", "--json"]),
         ("export projects csv", ["export", "projects", "--out", work / "projects.csv"]),
         ("export projects xlsx", ["export", "projects", "--out", work / "projects.xlsx"]),
