@@ -147,6 +147,8 @@ def test_a_mistyped_address_is_a_chinese_404_not_a_server_error(ledger_file):
     assert page.status_code == 404 and "找不到这个页面" in page.text
     data = _get(ds, "/no-such-page.json")
     assert data.status_code == 404 and data.json()["error"] == "找不到这个页面"
+    deep = _get(ds, "/a/b/c/d/e")  # no route at all: Datasette's handler raised from rich here
+    assert deep.status_code == 404 and "找不到这个页面" in deep.text
 
 
 def test_a_rollups_latest_rankings_name_each_county(tmp_path):

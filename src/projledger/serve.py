@@ -13,7 +13,8 @@ what it shows and what it refuses:
 * **Error pages in Chinese, never a traceback.**  Datasette's own error page calls rich's
   ``print_exception`` also outside an ``except`` block (every 404), which rich refuses: a
   mistyped address became a 500 and a traceback in the staffer's console.
-  :func:`_register_error_pages` answers every error first: its status and a Chinese message.
+  :func:`_register_error_pages` answers every error instead (Datasette's own hook is blocked
+  in this process): its status and a Chinese message.
 * **Cards are the CLI's.**  Red/yellow/blue cards count working days through the ledger's
   calendar (Python, not SQL), so at start-up :func:`card_rows` computes them with the same
   :func:`projledger.warnings_engine.collect_cards` that ``warn`` uses and puts them in a small
@@ -152,7 +153,7 @@ def _error_message(exception) -> tuple[int, str, str | None]:
 
 
 def _register_error_pages() -> None:
-    """Register (once per process) the hook that writes every error page, tried first."""
+    """Register (once per process) the hook that writes every error page, in place of Datasette's."""
     from datasette import Response, hookimpl
     from datasette.plugins import pm
 
@@ -177,3 +178,5 @@ def _register_error_pages() -> None:
     plugin = types.ModuleType(_ERROR_PLUGIN)  # Datasette lists plugins by module name
     plugin.handle_exception = handle_exception
     pm.register(plugin, name=_ERROR_PLUGIN)
+    # Datasette awaits every error hook, not only the first: its own would still run (and crash).
+    pm.set_blocked("datasette.handle_exception")
