@@ -73,6 +73,10 @@ def test_bad_input_is_refused_in_chinese(led):
     assert "不在人员名单中" in result.stderr and not Path("x.xlsx").exists()
     result = led("project", "update", A, "--tag", " ", expect=1)
     assert "清单标签不能为空" in result.stderr
+    result = led("project", "list", "--tag", "招商引资项目", expect=1)
+    assert "清单“招商引资项目”中没有项目；现有清单：" in result.stderr
+    result = led("warn", "--tag", "招商引资项目", expect=1)
+    assert "清单“招商引资项目”中没有项目" in result.stderr
     result = led("plan", "set", A, "--year", "2026", "--planned-start", "2026-05-01",
                  "--planned-completion", "2026-04-01", expect=1)
     assert "计划竣工日期 2026-04-01 早于计划开工日期 2026-05-01" in result.stderr

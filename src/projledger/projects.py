@@ -218,7 +218,7 @@ class Projects:
             params.append(check_level(level))
         if tag:
             where.append("id IN (SELECT project_id FROM project_tags WHERE tag = ?)")
-            params.append(check_tag(tag))
+            params.append(self.known_tag(tag))
         if where:
             sql += " WHERE " + " AND ".join(where)
         return [self._from_row(r) for r in self.db.execute(sql + " ORDER BY id", params)]
@@ -309,6 +309,16 @@ class Projects:
                 changed += 1
         self._tags = None
         return changed
+
+    def known_tag(self, tag: str) -> str:
+        """A tag to filter by: checked, and refused when no project carries it (a mistyped
+        清单 would otherwise list nothing and look like an empty list)."""
+        text = check_tag(tag)
+        known = self.all_tags()
+        if text not in known:
+            listed = "、".join(known) if known else "（还没有项目标注清单，用 project update --tag 标注）"
+            raise DataError(f"清单“{text}”中没有项目；现有清单：{listed}")
+        return text
 
     def all_tags(self) -> list[str]:
         return [row[0] for row in self.db.execute("SELECT DISTINCT tag FROM project_tags ORDER BY tag")]
