@@ -338,12 +338,12 @@ class _FileWrite:
     def _plan_values(self, row, project: dict, existing: dict | None) -> dict:
         values: dict = {"investment": _cents(row.get("annual_plan"))}
         available = self.owner.columns["annual_plans"]
-        for field, column in PLAN_FIELDS.items():
-            value = row.get(field)
+        for name, column in PLAN_FIELDS.items():
+            value = row.get(name)
             if column not in available or value is None:
                 continue
             values[column] = value.isoformat() if isinstance(value, dt.date) else value
-            if field == "planned_start":
+            if name == "planned_start":
                 values["planned_start_precision"] = row.get("planned_start_precision") or "day"
         if "nature" not in values and existing is None:
             values["nature"] = project["stage"] if project["stage"] in NATURES else None
@@ -473,22 +473,22 @@ def row_columns(row, project: dict | None, available: tuple[str, ...] = BASE_COL
     """
     columns = {"name": row.name, "township_id": row.township_id}
     values = row.values
-    for field, value in values.items():
-        column = PROJECT_TARGETS.get(field)
+    for name, value in values.items():
+        column = PROJECT_TARGETS.get(name)
         if column is None or value is None or column not in available:
             continue
-        kind = _KINDS[field]
+        kind = _KINDS[name]
         if kind == "money":
             columns[column] = _cents(value)
         elif kind in ("date", "started"):
             # 已开工 only estimates a start: it never replaces a start already known (estimated or
             # not), so September's estimate is not pushed to October's last day by the next sheet.
-            estimated = bool(values.get(f"{field}_estimated"))
+            estimated = bool(values.get(f"{name}_estimated"))
             if estimated and project and project.get(column):
                 continue
             columns[column] = value.isoformat()
             if kind == "date":
-                columns[f"{column}_precision"] = values.get(f"{field}_precision") or "day"
+                columns[f"{column}_precision"] = values.get(f"{name}_precision") or "day"
             else:
                 columns[f"{column}_estimated"] = int(estimated)
         else:

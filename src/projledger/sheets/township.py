@@ -22,7 +22,7 @@ from projledger.sheets.column_choice import choose_columns, find_row_labels
 from projledger.sheets.layout import Layout, pick_data_sheets
 from projledger.sheets.records import FileRead, FileResult, RowError, SheetReading
 from projledger.sheets.rows import nature_of
-from projledger.sheets.township_rows import FileState, SheetWalk
+from projledger.sheets.township_rows import SheetWalk
 
 __all__ = ["TownshipReader"]
 
@@ -77,6 +77,49 @@ def _record_submission(w, parsed: FileRead, ctx: ImportContext) -> None:
 
 
 # ---------------------------------------------------------------- the file
+
+
+_UNIT_KINDS = {"department": ("department", "责任单位"), "township": ("township", "所在乡镇")}
+
+
+class FileState:
+    """What the sheets of one file share while they are read."""
+
+    def __init__(self, parsed, ctx):
+        self.parsed = parsed
+        self.ctx = ctx
+        self.seen_codes: dict[str, tuple[str, int]] = {}
+        self.seen_names: dict[tuple, tuple[str, int]] = {}
+        self.people: set[str] = set()
+        self.units = ctx.cache.setdefault("unit_names", {})  # (kind, name) -> (ok, id | message)
+
+    def resolve_unit(self, kind: str, name: str) -> tuple[bool, object]:
+        key = (kind, name)
+        if key not in self.units:
+            unit_kind, role = _UNIT_KINDS[kind]
+            try:
+                self.units[key] = (True, self.ctx.units.resolve(name, unit_kind, role=role).id)
+            except ProjledgerError as exc:
+                self.units[key] = (False, exc.message)
+        return self.units[key]
+
+    def finish(self) -> None:
+        """File-level warnings once every sheet is read."""
+        parsed = self.parsed
+        if self.people:
+            unknown = _unknown_people(self.ctx, sorted(self.people))
+            if unknown:
+                parsed.warnings.append("包联领导/服务专员中这些姓名不是已登记的人员，按文字保存："
+                                       + "、".join(unknown) + "（可用 leader add 登记）")
+
+
+def _unknown_people(ctx, names: list[str]) -> list[str]:
+    try:
+        from projledger.leaders import unknown_people
+    except ImportError:  # the people register is not in this ledger's version
+        return []
+    return list(unknown_people(ctx.ledger.db, names))
+
 
 
 def _looks_like_table(sheet) -> bool:

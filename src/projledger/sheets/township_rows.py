@@ -14,8 +14,8 @@ error naming the range.  Then each row is classified (:func:`.rows.classify_row`
 * an unnamed row right under a project holding only text (a second line of 存在问题 or
   形象进度) is its continuation; any other row that fits no class is a row error.
 
-:class:`FileState` is what the sheets of one file share: duplicate checks, the unit cache,
-the people named as leaders.
+:class:`projledger.sheets.township.FileState` is what the sheets of one file share:
+duplicate checks, the unit cache, the people named as leaders.
 """
 
 from __future__ import annotations
@@ -23,7 +23,6 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from projledger.errors import ProjledgerError
 from projledger.sheets.column_parsers import compile_column
 from projledger.sheets.columns import BY_FIELD, MONEY_FIELDS
 from projledger.sheets.layout import Column, column_letter, display
@@ -33,56 +32,16 @@ from projledger.sheets.totals import TotalsCheck
 from projledger.sheets.column_choice import row_label_field
 from projledger.text import normalize_name, squash
 
-__all__ = ["FileState", "SheetWalk"]
+__all__ = ["SheetWalk"]
 
 _CONTINUING = {"progress", "problems", "note", "leader", "liaison"}
 _PLAIN = {f for f, spec in BY_FIELD.items() if spec.kind not in ("money", "date", "started", "unit")}
-_UNIT_KINDS = {"department": ("department", "责任单位"), "township": ("township", "所在乡镇")}
-
-
-class FileState:
-    """What the sheets of one file share while they are read."""
-
-    def __init__(self, parsed, ctx):
-        self.parsed = parsed
-        self.ctx = ctx
-        self.seen_codes: dict[str, tuple[str, int]] = {}
-        self.seen_names: dict[tuple, tuple[str, int]] = {}
-        self.people: set[str] = set()
-        self.units = ctx.cache.setdefault("unit_names", {})  # (kind, name) -> (ok, id | message)
-
-    def resolve_unit(self, kind: str, name: str) -> tuple[bool, object]:
-        key = (kind, name)
-        if key not in self.units:
-            unit_kind, role = _UNIT_KINDS[kind]
-            try:
-                self.units[key] = (True, self.ctx.units.resolve(name, unit_kind, role=role).id)
-            except ProjledgerError as exc:
-                self.units[key] = (False, exc.message)
-        return self.units[key]
-
-    def finish(self) -> None:
-        """File-level warnings once every sheet is read."""
-        parsed = self.parsed
-        if self.people:
-            unknown = _unknown_people(self.ctx, sorted(self.people))
-            if unknown:
-                parsed.warnings.append("包联领导/服务专员中这些姓名不是已登记的人员，按文字保存："
-                                       + "、".join(unknown) + "（可用 leader add 登记）")
-
-
-def _unknown_people(ctx, names: list[str]) -> list[str]:
-    try:
-        from projledger.leaders import unknown_people
-    except ImportError:  # the people register is not in this ledger's version
-        return []
-    return list(unknown_people(ctx.ledger.db, names))
 
 
 class SheetWalk:
     """The rows of one sheet (see the module docstring)."""
 
-    def __init__(self, state: FileState, layout, choice, reading):
+    def __init__(self, state, layout, choice, reading):
         self.state, self.parsed = state, state.parsed
         self.layout, self.sheet, self.reading = layout, layout.sheet, reading
         period = self.parsed.period
