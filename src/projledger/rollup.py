@@ -324,6 +324,8 @@ def _check_output(out: Path, counties: Sequence[CountyFile]) -> None:
             raise DataError(f"输出文件“{out}”就是要汇总的县台账之一，会覆盖它；请换一个文件名")
     seen: dict[str, Path] = {}
     for county in counties:
+        if county.county in seen and seen[county.county].resolve() == county.path.resolve():
+            raise DataError(f"“{county.path}”给了两次；每个县的台账只写一次")
         if county.county in seen:
             raise DataError(f"“{seen[county.county]}”和“{county.path}”的县名都是“{county.county}”；"
                             "同一个县只能汇总一个文件（或在其中一个台账里改正 county_name）")
