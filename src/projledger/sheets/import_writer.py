@@ -37,7 +37,6 @@ import datetime as dt
 import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
 
 from projledger.errors import ProjledgerError
 from projledger.money import from_db
@@ -47,27 +46,16 @@ from projledger.projects import NATURES
 from projledger.sheets.bulk_writes import PendingUpdates
 from projledger.sheets.bulk_writes import insert_many as bulk_insert
 from projledger.sheets.columns import BY_FIELD, PROJECT_TARGETS
+from projledger.sheets.ledger_rows import BASE_COLUMNS, as_project, cents, row_columns
 from projledger.sheets.records import RowError
 from projledger.text import normalize_name, squash
 
-__all__ = ["ImportWriter", "insert_rows", "row_columns"]
+__all__ = ["ImportWriter", "insert_rows"]
 
-BASE_COLUMNS = ("id", "code", "name", "name_key", "township_id", "department_id", "owner", "stage",
-                "nature", "industry", "industrial", "total_investment", "planned_start",
-                "planned_start_precision", "actual_start", "actual_start_estimated", "completed_on",
-                "leader", "note", "updated_at")
 #: annual-plan fields a sheet may give besides the investment: field -> column
 PLAN_FIELDS = {s.field: s.column_in("annual_plans") for s in BY_FIELD.values()
                if s.column_in("annual_plans") and s.field != "annual_plan"}
 _CHUNK = 500
-
-
-def _cents(amount: Decimal | None) -> int | None:
-    """:func:`projledger.money.to_db` for amounts the parsers already rounded to 0.01 万元."""
-    if amount is None:
-        return None
-    cents = amount * 100
-    return int(cents) if cents == cents.to_integral_value() else int(cents.to_integral_value(ROUND_HALF_UP))
 
 
 def _chunks(values: Sequence, size: int = _CHUNK) -> Iterable[Sequence]:
@@ -206,7 +194,7 @@ class ImportWriter:
         for row, project in zip(parsed.rows, matches):
             if project is None or row.get("annual_plan") is None or project["id"] in known.plans:
                 continue
-            probe = _as_project({**project, **row_columns(row, project)})
+            probe = as_project({**project, **row_columns(row, project)})
             try:
                 self.lifecycle.check_adopt(probe, year, row.get("nature"))
             except ProjledgerError as exc:
@@ -313,7 +301,7 @@ class _FileWrite:
             if nature is None:
                 from projledger.lifecycle import default_nature
 
-                record["stage"] = default_nature(_as_project(record), self.year)
+                record["stage"] = default_nature(as_project(record), self.year)
             actual = row.get("actual_start")
             started = actual is not None and actual.year < self.year
             if record["stage"] == "续建" and not started:
@@ -336,7 +324,7 @@ class _FileWrite:
 
     # -- annual plan, progress -----------------------------------------------------------
     def _plan_values(self, row, project: dict, existing: dict | None) -> dict:
-        values: dict = {"investment": _cents(row.get("annual_plan"))}
+        values: dict = {"investment": cents(row.get("annual_plan"))}
         available = self.owner.columns["annual_plans"]
         for name, column in PLAN_FIELDS.items():
             value = row.get(name)
@@ -379,7 +367,7 @@ class _FileWrite:
         nature, the transition logged); checked beforehand by ``_check_adoptions``."""
         lifecycle = self.owner.lifecycle
         on = self.parsed.report_date or dt.date.today()
-        lifecycle.adopt(self.writer, _as_project(project), self.year, investment=row.get("annual_plan"),
+        lifecycle.adopt(self.writer, as_project(project), self.year, investment=row.get("annual_plan"),
                         nature=row.get("nature"), on=on)
         pid = project["id"]
         project["stage"] = self.db.execute("SELECT stage FROM projects WHERE id = ?", [pid]).fetchone()[0]
@@ -413,7 +401,7 @@ class _FileWrite:
                                   previous)
             if problem:
                 self._warn(row, problem)
-        values = {"year": self.year, "ytd_completed": _cents(ytd), "month_completed": _cents(month),
+        values = {"year": self.year, "ytd_completed": cents(ytd), "month_completed": cents(month),
                   "status": row.get("progress"), "reported_on": self.reported, "source": self.parsed.path.name}
         existing = records.get(self.period)
         if existing is None:
@@ -454,62 +442,9 @@ class _FileWrite:
         store = ProblemStore(self.db, settings=self.owner.settings, calendar=self.owner.calendar,
                              units=self.owner.units)
         reported = self.parsed.report_date or dt.date.today()
-        new = store.prepare(_as_project(project), text, lead=lead, reported_on=reported,
+        new = store.prepare(as_project(project), text, lead=lead, reported_on=reported,
                             source=self.parsed.path.name, require_lead=False)
         self.result.warnings.extend(w for w in new.warnings if w not in self.result.warnings)
         self._problem_base = {k: v for k, v in new.row().items()
                               if k not in ("project_id", "text", "text_key", "lead_unit_id")}
         return self._problem_base
-
-
-_KINDS = {field: spec.kind for field, spec in BY_FIELD.items()}
-
-
-def row_columns(row, project: dict | None, available: tuple[str, ...] = BASE_COLUMNS) -> dict:
-    """The project columns a sheet row gives (what it leaves blank is not touched).
-
-    Driven by :data:`projledger.sheets.columns.PROJECT_TARGETS`: money in 0.01 万元, dates as
-    ISO text with their precision; a column the ledger does not have yet is left out.
-    """
-    columns = {"name": row.name, "township_id": row.township_id}
-    values = row.values
-    for name, value in values.items():
-        column = PROJECT_TARGETS.get(name)
-        if column is None or value is None or column not in available:
-            continue
-        kind = _KINDS[name]
-        if kind == "money":
-            columns[column] = _cents(value)
-        elif kind in ("date", "started"):
-            # 已开工 only estimates a start: it never replaces a start already known (estimated or
-            # not), so September's estimate is not pushed to October's last day by the next sheet.
-            estimated = bool(values.get(f"{name}_estimated"))
-            if estimated and project and project.get(column):
-                continue
-            columns[column] = value.isoformat()
-            if kind == "date":
-                columns[f"{column}_precision"] = values.get(f"{name}_precision") or "day"
-            else:
-                columns[f"{column}_estimated"] = int(estimated)
-        else:
-            columns[column] = value
-    return columns
-
-
-def _as_project(values: dict):
-    """A :class:`projledger.projects.Project` from a loaded (or about-to-be-inserted) row."""
-    from projledger.projects import Project
-
-    def day(key):
-        return dt.date.fromisoformat(values[key]) if values.get(key) else None
-
-    industrial = values.get("industrial")
-    return Project(
-        id=values["id"], code=values.get("code"), name=values["name"], township=None, department=None,
-        owner=values.get("owner"), stage=values.get("stage") or "谋划", nature=values.get("nature"),
-        industry=values.get("industry"), industrial=None if industrial is None else bool(industrial),
-        total_investment=from_db(values.get("total_investment")), planned_start=day("planned_start"),
-        planned_start_precision=values.get("planned_start_precision") or "day",
-        actual_start=day("actual_start"), actual_start_estimated=bool(values.get("actual_start_estimated")),
-        completed_on=day("completed_on"), leader=values.get("leader"), note=values.get("note"),
-        township_id=values.get("township_id"), department_id=values.get("department_id"))
