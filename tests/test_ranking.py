@@ -343,6 +343,23 @@ def test_past_rankings_are_kept_and_dropped_when_their_month_changes(ranked, db_
     assert march["乙镇"]["rank_change"] == -4
 
 
+def test_a_later_change_keeps_earlier_months(ranked, db_path):
+    """Closing a problem in April changes no ranking before April: the kept January and
+    February stay in use; a problem reported in February changes February on."""
+    import sqlite3
+
+    report(ranked, "2025-03")  # keeps January (townships) and February
+    with sqlite3.connect(db_path) as conn:  # mark the kept February, to see whether it is read
+        conn.execute("UPDATE ranking_cache SET rows = '[]' WHERE period = '2025-02' AND kind = 'township'")
+        conn.execute("DELETE FROM ranking_snapshots")
+    ranked("problem", "close", "2", "--on", "2025-04-10")  # Q2, reported 02-20, closed in April
+    march = report(ranked, "2025-03", "--no-save")["rankings"]["township"]
+    assert all(r["rank_change"] is None for r in march)  # the marked February is still used
+    ranked("problem", "add", "P1", "--text", "问题Q7", "--lead", "县发改局", "--reported", "2025-02-25")
+    march = rows_of(report(ranked, "2025-03", "--no-save"))
+    assert march["乙镇"]["rank_change"] == 0  # February recomputed: 乙镇 5th then and now
+
+
 # ---------------------------------------------------------------- history without snapshots
 #
 # Six townships, five departments, eighteen projects, progress in January and March to June
