@@ -166,7 +166,7 @@ def test_refusals(counties, tmp_path):
     result = city("rollup", "--out", a.db_path, a.db_path, expect=1)
     assert "就是要汇总的县台账之一" in result.stderr
 
-    result = _rollup(city, a.db_path, b.db_path, a.db_path)
+    result = _rollup(city, a.db_path, a.db_path)
     assert result.exit_code == 1 and "泾川县.db”给了两次" in result.stderr
 
 
