@@ -322,3 +322,15 @@ def test_inserted_rows_have_their_whole_row_in_the_audit_trail(town, tmp_path):
         assert project_id == plan["project_id"] and after == {k: plan[k] for k in after}
     assert len([k for k in audit if k[0] == "problems"]) == 1
     assert len([k for k in audit if k[0] == "progress"]) == 2
+
+
+def test_ctrl_c_while_the_results_print_says_the_files_are_written(town, tmp_path, monkeypatch):
+    from projledger.cli import import_output
+
+    def interrupted(run, dry_run):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(import_output, "print_results", interrupted)
+    result = town("import", *_two_files(tmp_path), expect=130)
+    assert "已中断：写入已经完成，2个文件已写入（城关镇-0.xlsx、城关镇-1.xlsx）" in result.stderr
+    assert table_counts(town.db_path)["projects"] == 2

@@ -59,15 +59,15 @@ def import_command(
 
                 options.synonyms_path = user_file(load_settings(ledger.db).import_headers_file, ledger.path)
             _run_with_progress(ledger, files, options, run)
-    except KeyboardInterrupt:
+        if explain:
+            output.print_explanation(run, as_json)
+        elif as_json:
+            output.print_json(run)
+        else:
+            output.print_results(run, dry_run)
+    except KeyboardInterrupt:  # also while the results print: by then everything accepted is committed
         err_console().print(output.interrupted(run, len(files)), markup=False, soft_wrap=True)
         raise typer.Exit(130) from None
-    if explain:
-        output.print_explanation(run, as_json)
-    elif as_json:
-        output.print_json(run)
-    else:
-        output.print_results(run, dry_run)
     if not all(r.accepted or explain and not r.errors for r in run.results):
         raise typer.Exit(1)
 
