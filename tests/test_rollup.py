@@ -169,6 +169,10 @@ def test_refusals(counties, tmp_path):
     result = _rollup(city, a.db_path, a.db_path)
     assert result.exit_code == 1 and "泾川县.db”给了两次" in result.stderr
 
+    assert _rollup(city, a.db_path).exit_code == 0
+    result = city("report", "counties", "--period", "2999-10", "--out", tmp_path / "future.xlsx", expect=2)
+    assert "期间 2999-10 还没有开始" in result.stderr and not (tmp_path / "future.xlsx").exists()
+
 
 
 def test_every_table_is_copied_or_excluded(cli):

@@ -62,7 +62,12 @@ def report_counties(
     from projledger.period import Period
     from projledger.reports.counties import write_counties_docx, write_counties_workbook
 
-    month = Period.parse(period, "--period")
+    from projledger.dates import today
+    from projledger.errors import UsageError
+
+    month, now = Period.parse(period, "--period"), today()
+    if month > Period.of(now):  # as report monthly: a month that has not begun is not ranked
+        raise UsageError(f"期间 {month} 还没有开始（今天是 {now.isoformat()}），不能排名")
     dest = out or Path(f"各县区重大项目推进情况排队通报-{month}.xlsx")
     with open_ledger(ctx) as ledger:
         dest = safe_output(dest, ledger_path=ledger.path)
