@@ -220,7 +220,8 @@ def test_a_lock_released_within_the_timeout_is_waited_for(two_month_county, tmp_
 
 def test_monthly_ranking_reads_one_snapshot(two_month_county, tmp_path, monkeypatch):
     from projledger import ranking
-    from projledger.sheets.township_import import ImportOptions, import_files
+    from projledger.sheets.pipeline import import_files
+    from projledger.sheets.records import ImportOptions
     from projledger.store import Ledger
 
     september_db, october = two_month_county
@@ -233,8 +234,8 @@ def test_monthly_ranking_reads_one_snapshot(two_month_county, tmp_path, monkeypa
         if not fired:  # another process commits October's batch right after the first query
             fired.append(True)
             with Ledger.open(db, actor="other", command="other") as other:
-                results = import_files(other, [october[0].path], ImportOptions())
-                assert results[0].committed
+                run = import_files(other, [october[0].path], ImportOptions())
+                assert run.results[0].committed
         return plans
 
     with Ledger.open(db, actor="test", command="test") as ledger:
