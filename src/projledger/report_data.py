@@ -314,7 +314,9 @@ def project_lines(db: "Database", period: Period, cards, keep: set[int] | None =
         "SELECT p.id, p.code, p.name, t.name, d.name, COALESCE(ap.nature, p.nature),"
         " COALESCE(NULLIF(ap.planned_start, ''), p.planned_start), p.actual_start, ap.investment"
         " FROM projects p JOIN annual_plans ap ON ap.project_id = p.id AND ap.year = ?"
-        " LEFT JOIN units t ON t.id = p.township_id LEFT JOIN units d ON d.id = p.department_id",
+        " LEFT JOIN units t ON t.id = p.township_id LEFT JOIN units d ON d.id = p.department_id"
+        # by township (none last), department, name, id — SQLite's binary order is code-point order
+        " ORDER BY t.name IS NULL, COALESCE(t.name, ''), COALESCE(d.name, ''), p.name, p.id",
         [year]).fetchall()
     lines, zero = [], Decimal(0)
     for pid, code, name, township, department, nature, planned, actual, investment in rows:
@@ -326,7 +328,6 @@ def project_lines(db: "Database", period: Period, cards, keep: set[int] | None =
             from_db(investment) if investment is not None else zero,
             from_db(ytd) if ytd is not None else zero, status, cards.project_cards.get(pid),
             "；".join(reasons.get(pid, [])) or None))
-    lines.sort(key=lambda p: (p.township is None, p.township or "", p.department or "", p.name, p.project_id))
     return lines
 
 
