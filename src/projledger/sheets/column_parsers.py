@@ -91,8 +91,18 @@ def cell_text(value: object) -> str | None:
 
 
 def fast_money(raw: object, unit: str) -> ParsedMoney:
-    """:func:`parse_money` with a short path for plain non-negative numbers."""
+    """:func:`parse_money` with a short path for plain non-negative numbers.
+
+    Shortest of all, a float in 万元 that is a whole number of cents as shown (``1234.5``):
+    ``round(raw * 100) / 100 == raw`` holds exactly when the nearest float to that many cents
+    is ``raw`` itself, i.e. when ``repr(raw)`` has at most two decimals — so the amount is
+    that many cents, the same Decimal (``1234.50``) the general path gives, without building
+    it from text and quantizing it."""
     kind = type(raw)
+    if kind is float and unit == "万元" and 0 <= raw < 1e12:
+        whole = round(raw * 100)
+        if whole / 100 == raw:
+            return ParsedMoney(Decimal(whole).scaleb(-2), False, ())
     if kind is float or kind is int:
         number = Decimal(repr(raw)) if kind is float else Decimal(raw)
         if number.is_finite() and number >= 0:
