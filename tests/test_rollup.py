@@ -120,6 +120,10 @@ def test_rollup_keeps_each_county_apart_and_refuses_writes(counties):
     assert "市级汇总库" in refused.stderr and "只能查看" in refused.stderr
     refused = city("problem", "add", "2026-620822-47-01-000003", "--text", "x", expect=1)
     assert "市级汇总库" in refused.stderr
+    # a report that saves its ranking is a write: the message says how to get the report anyway
+    refused = city("report", "monthly", "--period", PERIOD, "--out", "m.xlsx", expect=1)
+    assert "report counties" in refused.stderr and "--no-save" in refused.stderr
+    city("report", "monthly", "--period", PERIOD, "--out", "m.xlsx", "--no-save")
 
 
 def test_refreshing_one_county_changes_only_that_county(counties):

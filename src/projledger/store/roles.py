@@ -23,5 +23,6 @@ def is_rollup(db) -> bool:
 
 def refuse_rollup(db, path) -> None:
     if is_rollup(db):
-        raise DataError(f"“{path}”是市级汇总库（由 projledger rollup 生成），只能查看；"
-                        "请在各县台账中修改，再重新运行 rollup")
+        raise DataError(f"“{path}”是市级汇总库（由 projledger rollup 生成），只能查看，不能写入；"
+                        "修改请在各县台账中进行，再重新运行 rollup。各县区排名用 projledger report counties；"
+                        "要在汇总库上出其他报表，加 --no-save（不保存排名）")
