@@ -71,6 +71,11 @@ def test_bad_input_is_refused_in_chinese(led):
     assert "包联领导“王力新”不在人员名单中" in result.stderr and "王立新" in result.stderr
     result = led("report", "leaders", "--period", "2026-10", "--leader", "无名氏", "--out", "x.xlsx", expect=1)
     assert "不在人员名单中" in result.stderr and not Path("x.xlsx").exists()
+    led("leader", "add", "赵闲", "--title", "副县长")  # on the list, leads no project
+    result = led("report", "leaders", "--period", "2026-10", "--leader", "赵闲", "--out", "x.xlsx", expect=1)
+    assert "“赵闲”没有包联的项目，未写出调度单" in result.stderr and not Path("x.xlsx").exists()
+    result = led("report", "leaders", "--period", "2999-10", "--out", "x.xlsx", expect=2)
+    assert "期间 2999-10 还没有开始" in result.stderr and not Path("x.xlsx").exists()
     result = led("project", "update", A, "--tag", " ", expect=1)
     assert "清单标签不能为空" in result.stderr
     result = led("project", "list", "--tag", "招商引资项目", expect=1)

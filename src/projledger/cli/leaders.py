@@ -12,7 +12,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from projledger.cli.common import Json, emit_json, open_ledger, say, warn
+from projledger.cli.common import Json, emit_json, open_ledger, say
 from projledger.cli.render import print_table
 
 __all__ = ["register", "report_leaders", "leader_app"]
@@ -70,20 +70,24 @@ def report_leaders(
     from projledger.period import Period
     from projledger.reports.leaders import write_leaders_workbook
 
+    from projledger.errors import DataError, UsageError
+
     month = Period.parse(period)
+    if month > Period.of(today()):  # as report monthly: a month that has not begun has no figures
+        raise UsageError(f"期间 {month} 还没有开始（今天是 {today().isoformat()}）")
     day = parse_iso_date(as_of, "统计日期") or today()
     default = Path(f"包联领导调度单-{month}.xlsx")
     target = out / default if out is not None and out.is_dir() else (out or default)
     if target.suffix.lower() != ".xlsx":
-        from projledger.errors import UsageError
-
         raise UsageError(f"输出文件“{target}”应以 .xlsx 结尾")
     with open_ledger(ctx) as ledger, ledger.snapshot():
         target = _safe_output(target, ledger)
         sheets = gather_leaders(ledger, month, as_of=day, only=leader)
         county = ledger.settings().county_name
-    if not sheets:
-        warn("没有包联领导关联到项目：先用 leader add 添加人员，再用 project update --leader 指定")
+    if not sheets:  # an empty workbook helps nobody: say why, write nothing
+        if leader:
+            raise DataError(f"“{leader}”没有包联的项目，未写出调度单；用 project update 项目 --leader {leader} 指定")
+        raise DataError("没有包联领导关联到项目，未写出调度单：先用 leader add 添加人员，再用 project update --leader 指定")
     write_leaders_workbook(sheets, target, county=county, period=month, as_of=day)
     say(f"已写出包联领导调度单：{target}（{len(sheets)}位领导）")
 
