@@ -52,7 +52,9 @@ _MAYBE_BLANK = set("-—–―−/\\无暂 \t\u3000")
 class ColumnParser:
     """A mapped column compiled for the row loop: where it is and how to read it.
 
-    ``read(raw)`` is a plain closure (cheaper to call than a method in the row loop).
+    ``read(raw)`` is a plain closure (cheaper to call than a method in the row loop).  A
+    money column in 万元 (``wan_money``) reads a float that is a whole number of cents inline
+    (the short path of :func:`fast_money`), saving three calls per cell.
     """
 
     field: str
@@ -60,9 +62,13 @@ class ColumnParser:
     header: str
     run: Callable[[object], tuple[bool, object]]
     cache: dict = field(default_factory=dict)  # text cell -> (ok, value or message)
+    wan_money: bool = False
 
     def __post_init__(self) -> None:
         run, cache = self.run, self.cache
+        if self.wan_money:
+            self.read = _wan_money_reader(run, cache)
+            return
 
         def read(raw: object) -> tuple[bool, object]:
             if raw.__class__ is str:
@@ -76,6 +82,22 @@ class ColumnParser:
 
     def __call__(self, raw: object) -> tuple[bool, object]:
         return self.read(raw)
+
+
+def _wan_money_reader(run: Callable, cache: dict) -> Callable[[object], tuple[bool, object]]:
+    def read(raw: object) -> tuple[bool, object]:
+        kind = raw.__class__
+        if kind is float and 0 <= raw < 1e12:
+            whole = round(raw * 100)
+            if whole / 100 == raw:  # see fast_money
+                return True, ParsedMoney(Decimal(whole).scaleb(-2), False, ())
+        elif kind is str:
+            outcome = cache.get(raw)
+            if outcome is None:
+                outcome = cache[raw] = run(raw)
+            return outcome
+        return run(raw)
+    return read
 
 
 def cell_text(value: object) -> str | None:
@@ -212,4 +234,5 @@ def compile_column(column, *, money_unit: str, year: int, period_end: dt.date, e
     parse = _parser_of(kind, unit=column.unit or money_unit, year=year, period_end=period_end, epoch1904=epoch1904)
     if kind == "text" and "%" in column.header:
         parse = _percent_text
-    return ColumnParser(column.field, column.index, column.header, _guarded(parse))
+    wan = kind == "money" and (column.unit or money_unit) == "万元"
+    return ColumnParser(column.field, column.index, column.header, _guarded(parse), wan_money=wan)
