@@ -169,3 +169,17 @@ def test_a_rollups_latest_rankings_name_each_county(tmp_path):
     assert [(r["类别"], r["排名"], r["单位"]) for r in rows] == [
         ("乡镇", 1, "泾川县·城关镇"), ("部门", 1, "泾川县·县发改局"),
         ("乡镇", 1, "灵台县·城关镇"), ("部门", 1, "灵台县·县发改局")]
+
+
+def test_serve_refuses_a_taken_port_and_a_bad_port_in_chinese(ledger_file):
+    """uvicorn exited 3 with an English line for a taken port; port 99999 was a traceback."""
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = ledger_file("serve", "--port", port, expect=1)
+    assert f"端口 {port} 已被占用" in result.stderr
+    result = ledger_file("serve", "--port", 99999, expect=2)
+    assert "--port 99999 不是有效端口" in result.stderr
+    result = ledger_file("serve", "--host", "no-such-host.invalid", expect=1)
+    assert "--host no-such-host.invalid 不是本机能监听的地址" in result.stderr

@@ -22,6 +22,7 @@ def serve_command(
     from projledger.store import resolve_db_path
 
     path = resolve_db_path(state(ctx).db)
+    _check_listen(host, port)
     ds = make_datasette(path, allow_sql=allow_sql)
     say(f"在浏览器中打开 http://{host}:{port}/ 查看“{path}”（只读；按 Ctrl-C 停止）")
     if host not in ("127.0.0.1", "localhost", "::1"):
@@ -29,6 +30,29 @@ def serve_command(
     import uvicorn
 
     uvicorn.run(ds.app(), host=host, port=port, log_level="warning")
+
+
+def _check_listen(host: str, port: int) -> None:
+    """Refuse, in Chinese and before Datasette starts, a port out of range, an address this
+    computer does not have, or a port already taken (uvicorn would exit 3 with an English line)."""
+    import socket
+
+    from projledger.errors import DataError, UsageError
+
+    if not 1 <= port <= 65535:
+        raise UsageError(f"--port {port} 不是有效端口（1-65535），如 --port 8001")
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except (socket.gaierror, UnicodeError):
+        raise DataError(f"--host {host} 不是本机能监听的地址；默认 127.0.0.1（只允许本机访问）") from None
+    family, kind, proto, _, address = infos[0]
+    with socket.socket(family, kind, proto) as probe:
+        try:
+            probe.bind(address)
+        except OSError as exc:
+            taken = exc.errno in (48, 98, 10048)  # EADDRINUSE on macOS, Linux, Windows
+            raise DataError(f"端口 {port} 已被占用（可能已有一个 projledger serve 在运行），请用 --port 换一个端口"
+                            if taken else f"不能在 {host}:{port} 上监听（{exc.strerror}）") from None
 
 
 def register(app: typer.Typer) -> None:
