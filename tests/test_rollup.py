@@ -300,3 +300,33 @@ def test_one_project_code_in_two_counties_is_refused_before_any_write(counties, 
                   ["rankings"]["county"]) == ["泾川县", "灵台县"]
     # refreshing 泾川县 itself is not a clash with its own codes
     assert _rollup(city, a.db_path).exit_code == 0
+
+
+def test_two_demo_counties_roll_up_to_their_own_figures(tmp_path):
+    """The demo county twice, as 泾川县 and as 灵台县 (its project codes moved to 灵台县's division
+    620822, as the real county's would be): each county's row equals its own township ranking."""
+    demo = Cli(tmp_path / "unused.db")
+    demo("demo", "--out", tmp_path / "demo")
+    first, second = tmp_path / "泾川县.db", tmp_path / "灵台县.db"
+    import shutil
+
+    for target in (first, second):
+        shutil.copyfile(tmp_path / "demo" / "projledger.db", target)
+    jing, ling = Cli(first), Cli(second)
+    jing("config", "set", "county_name", "泾川县")
+    ling("config", "set", "county_name", "灵台县")
+    refused = Cli(tmp_path / "市.db")("rollup", "--out", tmp_path / "市.db", first, second, expect=1)
+    assert "灵台县" in refused.stderr and "泾川县" in refused.stderr  # the same codes in two counties
+    for project in ling.json("project", "list"):
+        if project["code"]:
+            ling("project", "update", project["code"], "--code", project["code"].replace("-620821-", "-620822-"))
+    city = Cli(tmp_path / "市.db")
+    city("rollup", "--out", city.db_path, first, second)
+    rows = {r["unit"]: r for r in city.json("report", "counties", "--period", "2026-10", "--no-save")
+            ["rankings"]["county"]}
+    assert set(rows) == {"泾川县", "灵台县"}
+    for name, own in (("泾川县", jing), ("灵台县", ling)):
+        townships = own.json("report", "monthly", "--period", "2026-10", "--no-save")["rankings"]["township"]
+        for key in ("projects", "start_due", "started", "annual_plan", "ytd_completed", "problems", "problems_closed"):
+            assert rows[name][key] == pytest.approx(sum(t[key] for t in townships)), (name, key)
+    assert rows["泾川县"]["score"] == rows["灵台县"]["score"]  # the same county twice scores the same
