@@ -20,6 +20,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, replace
 from decimal import Decimal
+from fractions import Fraction
 
 from projledger.errors import DataError
 from projledger.money import from_db, to_db
@@ -256,44 +257,35 @@ def save_county_ranking(ledger, ranking: CountyRanking) -> int:
 # ---------------------------------------------------------------- the city-level brief
 
 
-def _amount(value: Decimal) -> str:
-    """SPEC §5b: ≥ 1 亿元 in 亿元 with two decimals, smaller amounts in 万元."""
-    from projledger.money import to_money
-
-    if value >= 10000:
-        return f"{to_money(value / 10000):,.2f}亿元"
-    return f"{to_money(value):,.2f}万元"
-
-
-def _share(numerator, denominator) -> Decimal | None:
-    if not denominator:
-        return None
-    return (Decimal(numerator) * 100 / Decimal(denominator)).quantize(Decimal("0.1"))
+def _ratio(part, whole) -> Fraction | None:
+    return None if not whole else Fraction(Decimal(part)) / Fraction(Decimal(whole))
 
 
 def city_brief(ranking: CountyRanking) -> dict:
-    """全市 paragraph figures and text, computed from the ranking's own rows."""
+    """全市 paragraph figures and text, computed from the ranking's own rows.
+
+    Amounts, shares and the gap to 序时进度 are said by the monthly brief's own rules
+    (:mod:`projledger.brief`), so a city notice and a county notice read alike.
+    """
+    from projledger.brief import gap_points, months_text, say_amount, say_gap, say_share
+
     t = ranking.totals
-    month = ranking.period.month
-    share = _share(t.ytd_completed, t.annual_plan)
-    schedule = (Decimal(month) * 100 / 12).quantize(Decimal("0.1"))
-    gap = None if share is None else share - schedule
-    start_rate = _share(t.started, t.start_due)
-    resolve_rate = _share(t.problems_closed, t.problems)
+    period = ranking.period
+    share = _ratio(t.ytd_completed, t.annual_plan)
+    start_rate = _ratio(t.started, t.start_due)
+    resolve_rate = _ratio(t.problems_closed, t.problems)
     first = [r.unit for r in ranking.rows[:3]]
     bottom = [r.unit for r in ranking.rows if r.bottom3]
     streak = [r.unit for r in ranking.rows if r.bottom3_streak >= 3]
-    parts = [f"全市{t.counties}个县区纳入汇总，安排重点项目{t.projects}个，总投资{_amount(t.total_investment)}，"
-             f"年度计划投资{_amount(t.annual_plan)}。1-{month}月累计完成投资{_amount(t.ytd_completed)}"]
-    if share is not None:
-        said = "持平于序时进度" if gap == 0 else f"{'高于' if gap > 0 else '低于'}序时进度{abs(gap)}个百分点"
-        parts[0] += f"，占年度计划的{share}%，{said}。"
-    else:
-        parts[0] += "。"
+    overall = (f"全市{t.counties}个县区纳入汇总，安排重点项目{t.projects}个，总投资{say_amount(t.total_investment)}，"
+               f"年度计划投资{say_amount(t.annual_plan)}。{months_text(period)}累计完成投资{say_amount(t.ytd_completed)}")
+    overall += f"，占年度计划的{say_share(share)}，{say_gap(share, period)}。" if share is not None else "。"
+    parts = [overall]
     if t.start_due:
-        parts.append(f"截至{month}月底应开工新开工项目{t.start_due}个，已开工{t.started}个，开工率{start_rate}%。")
+        parts.append(f"截至{period.month}月底应开工新开工项目{t.start_due}个，已开工{t.started}个，"
+                     f"开工率{say_share(start_rate)}。")
     if t.problems:
-        parts.append(f"今年以来各县区上报问题{t.problems}个，已办结{t.problems_closed}个，办结率{resolve_rate}%。")
+        parts.append(f"今年以来各县区上报问题{t.problems}个，已办结{t.problems_closed}个，办结率{say_share(resolve_rate)}。")
     ranking_text = f"综合排名前三位的是{'、'.join(first)}" if first else "本期没有可排名的县区"
     if bottom:
         ranking_text += f"；后三位是{'、'.join(bottom)}"
@@ -302,15 +294,18 @@ def city_brief(ranking: CountyRanking) -> dict:
         ranking_text += f"{'、'.join(streak)}连续三次及以上排名后三位，须在季度调度会上说明情况。"
     if ranking.not_ranked:
         ranking_text += f"{'、'.join(ranking.not_ranked)}本年度没有计划项目，未参与排名。"
-    text = "".join(parts) + "\n" + ranking_text
+
+    def percent(value: Fraction | None) -> float | None:
+        return None if value is None else float(say_share(value).rstrip("%"))
+
     return {"counties": t.counties, "projects": t.projects,
             "total_investment": float(t.total_investment), "annual_plan": float(t.annual_plan),
             "ytd_completed": float(t.ytd_completed),
-            "invest_share_percent": None if share is None else float(share),
-            "schedule_percent": float(schedule), "gap_points": None if gap is None else float(gap),
-            "start_due": t.start_due, "started": t.started,
-            "start_rate_percent": None if start_rate is None else float(start_rate),
+            "invest_share_percent": percent(share),
+            "schedule_percent": percent(Fraction(period.month, 12)),
+            "gap_points": None if share is None else float(gap_points(share, period)),
+            "start_due": t.start_due, "started": t.started, "start_rate_percent": percent(start_rate),
             "problems": t.problems, "problems_closed": t.problems_closed,
-            "resolve_rate_percent": None if resolve_rate is None else float(resolve_rate),
+            "resolve_rate_percent": percent(resolve_rate),
             "first_three": first, "bottom_three": bottom, "streak_alert": streak,
-            "text": text}
+            "text": "".join(parts) + "\n" + ranking_text}
