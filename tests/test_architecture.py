@@ -33,10 +33,8 @@ BASE_MODULES = {"fileio", "resources"}
 #: (importing module, imported module) pairs still to be fixed, each in its owner's file.
 ALLOWED = {
     ("store", "settings"),                     # Ledger.settings() loads them (store/__init__.py)
-    ("resources", "sheets.synonyms"),          # header synonyms merged in resources.py
     ("sheets.column_parsers", "projects"),     # unit/code resolution in a pure parser
     ("sheets.column_parsers", "sheets.columns"),
-    ("sheets.template", "reports.xlsx"),       # the template's sheet styling
     ("report_data", "reports.problem_sheet"),  # problem_sheet_rows / item_sheet_rows gather data
 }
 

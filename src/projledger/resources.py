@@ -13,8 +13,10 @@ Nothing here builds a path from ``__file__`` or the current directory.
 
 What a user adds lives outside the package so that an upgrade keeps it: extra header
 synonyms in a file named by the ``import_headers_file`` setting (or ``import --headers``),
-merged over the built-in file by :func:`header_synonyms`; procedure catalog items in the
-ledger (table ``procedure_catalog``, ``procedure catalog add``).
+merged over the built-in file by :func:`projledger.sheets.synonyms.load_synonyms` (the merge
+needs the header normalisation, which lives with the import); procedure catalog items in the
+ledger (table ``procedure_catalog``, ``procedure catalog add``).  This module sits under the
+domain modules and imports none of them.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
 
-__all__ = ["DATA_FILES", "EXAMPLE_DIR", "data_path", "read_json", "header_synonyms", "user_file"]
+__all__ = ["DATA_FILES", "EXAMPLE_DIR", "data_path", "read_json", "user_file"]
 
 #: Every file the program reads from the package (relative to ``projledger/data/``).
 DATA_FILES = (
@@ -57,17 +59,6 @@ def read_json(name: str) -> Any:
 
         raise DataError(f"安装不完整：程序自带的数据文件“{name}”缺失，请重新安装 projledger") from None
     return json.loads(text)
-
-
-def header_synonyms(extra: Path | None = None) -> dict[str, list[str]]:
-    """Field → township header texts: the built-in file, merged with the user's file ``extra``.
-
-    The user's entries come first and may re-map a header to another field; the file format
-    and the merge rules are those of :func:`projledger.sheets.synonyms.load_synonyms`.
-    """
-    from projledger.sheets.synonyms import load_synonyms
-
-    return load_synonyms(extra)
 
 
 def user_file(setting: str | None, ledger_path: Path) -> Path | None:

@@ -1,7 +1,7 @@
 """``projledger template``: the sheet a township fills in for one month (SPEC §4).
 
-Registered by :func:`projledger.cli.importer.register`; the workbook itself is built by
-:mod:`projledger.sheets.template`.
+Registered by :func:`projledger.cli.importer.register`; what the template holds is read by
+:mod:`projledger.sheets.template`, the workbook laid out by :mod:`projledger.reports.template`.
 """
 
 from __future__ import annotations
@@ -25,16 +25,15 @@ def template_command(
     as_json: Annotated[bool, typer.Option("--json", help="输出 JSON")] = False,
 ) -> None:
     """生成乡镇填报模板：预填并锁定本乡镇在库项目，留出本月填报栏，导入时无需任何选项。"""
-    from projledger.dates import parse_period
-    from projledger.sheets.template import write_template
+    from projledger.period import Period
+    from projledger.reports.template import write_template
+    from projledger.sheets.template import template_data
 
-    period = parse_period(period, "--period")
+    month = Period.parse(period, "--period")
     with open_ledger(ctx) as ledger:
-        from projledger.units import Units
-
-        name = Units(ledger.db).resolve(township, "township", role="乡镇").name
-        dest = out if out is not None and not out.is_dir() else (out or Path()) / f"{name}-{period}.xlsx"
-        result = write_template(ledger, name, period, dest, blank_rows=blank_rows)
+        data = template_data(ledger.db, township, month)
+    dest = out if out is not None and not out.is_dir() else (out or Path()) / f"{data.township}-{month}.xlsx"
+    result = write_template(data, dest, blank_rows=blank_rows)
     if as_json:
         emit_json(result.to_json())
         return

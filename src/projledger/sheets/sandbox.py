@@ -240,7 +240,8 @@ def shutdown() -> None:
 
 def read_workbook(path: Path) -> list:
     """:func:`projledger.sheets.readers.read_workbook_here` of ``path``, in the worker."""
-    return call_isolated("projledger.sheets.readers:read_workbook_here", str(path), what=str(path))
+    # absolute: a reused worker keeps the directory it started in, the caller may have moved since
+    return call_isolated("projledger.sheets.readers:read_workbook_here", str(Path(path).absolute()), what=str(path))
 
 
 # ---------------------------------------------------------------- worker side
