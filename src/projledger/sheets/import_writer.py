@@ -108,6 +108,7 @@ class ImportWriter:
                         for t in ("projects", "annual_plans")}
         extra = [c for c in PROJECT_TARGETS.values() if c in self.columns["projects"] and c not in BASE_COLUMNS]
         self.project_columns = BASE_COLUMNS + tuple(extra)
+        self.writable = frozenset(self.project_columns)  # row_columns tests membership per value
 
     @property
     def lifecycle(self):
@@ -293,7 +294,7 @@ class _FileWrite:
 
     # -- projects ----------------------------------------------------------------------
     def _create(self, row) -> dict:
-        columns = row_columns(row, None, self.owner.project_columns)
+        columns = row_columns(row, None, self.owner.writable)
         nature = row.get("nature")
         record = {"stage": nature or "谋划", **columns, "name_key": row.name_key,
                   "created_at": self.now, "updated_at": self.now, "id": self._next_id("projects")}
@@ -311,7 +312,7 @@ class _FileWrite:
         return record  # read with .get: the columns the row did not give are NULL / defaults
 
     def _update(self, row, project: dict) -> bool:
-        columns = row_columns(row, project, self.owner.project_columns)
+        columns = row_columns(row, project, self.owner.writable)
         diff = {c: v for c, v in columns.items() if project.get(c) != v}
         if not diff:
             return False

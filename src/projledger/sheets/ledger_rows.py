@@ -8,6 +8,7 @@ Driven by :data:`projledger.sheets.columns.COLUMNS`, so a new column that lands 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from decimal import ROUND_HALF_UP, Decimal
 
 from projledger.money import from_db
@@ -30,9 +31,10 @@ def cents(amount: Decimal | None) -> int | None:
 
 
 _KINDS = {field: spec.kind for field, spec in BY_FIELD.items()}
+_BASE_SET = frozenset(BASE_COLUMNS)
 
 
-def row_columns(row, project: dict | None, available: tuple[str, ...] = BASE_COLUMNS) -> dict:
+def row_columns(row, project: dict | None, available: Collection[str] = _BASE_SET) -> dict:
     """The project columns a sheet row gives (what it leaves blank is not touched).
 
     Driven by :data:`projledger.sheets.columns.PROJECT_TARGETS`: money in 0.01 万元, dates as
