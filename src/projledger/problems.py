@@ -36,6 +36,8 @@ The working-day calendar comes from ``projledger.calendar.load_calendar``
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import datetime as dt
 from dataclasses import dataclass, field, replace
 
@@ -47,6 +49,7 @@ from projledger.tracking import STATUSES, TrackedItem, TrackedKind, choose
 from projledger.units import Unit, Units
 
 __all__ = [
+    "read_once",
     "refresh_deadlines",
     "Problem",
     "Escalation",
@@ -282,11 +285,19 @@ class ProblemStore:
         return self._from_rows(self.db.execute(sql, params).fetchall())
 
     def open_as_of(self, as_of: dt.date) -> list[Problem]:
-        """Problems reported by ``as_of`` and not closed by then (current status aside)."""
+        """Problems reported by ``as_of`` and not closed by then (current status aside).
+
+        Inside :func:`read_once` (a report gathering in one snapshot) each date is read once."""
+        memo, key = _READ_ONCE.get(), (id(self.db.conn), as_of)
+        if memo is not None and key in memo:
+            return list(memo[key])
         rows = self.db.execute(
             _SELECT + " WHERE p.reported_on <= ? AND (p.closed_on IS NULL OR p.closed_on > ?)"
             " ORDER BY p.id", [as_of.isoformat(), as_of.isoformat()]).fetchall()
-        return self._from_rows(rows)
+        found = self._from_rows(rows)
+        if memo is not None:
+            memo[key] = tuple(found)
+        return found
 
     def overdue_workdays(self, problem: Problem, as_of: dt.date) -> int:
         """Working days after the 解决时限 up to ``as_of`` (0 when closed or not late)."""
@@ -462,3 +473,20 @@ def refresh_deadlines(w, cal, result) -> None:
             recompute_deadline(cal, result, changes, ident, start, due_wd, due, "due_on", "due_provisional")
         if changes:
             w.update("problems", {"id": pid}, changes, project_id=project_id)
+
+
+# -- one read per report ----------------------------------------------------------------
+
+_READ_ONCE: "contextvars.ContextVar[dict | None]" = contextvars.ContextVar("problems_read_once", default=None)
+
+
+@contextlib.contextmanager
+def read_once():
+    """While open, :meth:`ProblemStore.open_as_of` reads each (ledger, date) once: the monthly
+    report's cards, reply cards and 问题清单 all ask for the same open problems, inside one
+    read snapshot (:func:`projledger.report_data.gather_monthly`)."""
+    token = _READ_ONCE.set({})
+    try:
+        yield
+    finally:
+        _READ_ONCE.reset(token)

@@ -82,8 +82,9 @@ class ProgressLog:
         """Latest record of the period's year with period ≤ P (or < P with ``before``)."""
         op = "<" if before else "<="
         row = self.db.execute(
-            _SELECT + f" WHERE project_id = ? AND year = ? AND period {op} ? ORDER BY period DESC LIMIT 1",
-            [project_id, int(period[:4]), period]).fetchone()
+            # `+year`: the key (project_id, period) must drive this, not the (year, period) index
+            _SELECT + f" WHERE project_id = ? AND +year = ? AND period {op} ? ORDER BY period DESC LIMIT 1",
+            [project_id, Period.parse(period).year, period]).fetchone()
         return _record(row) if row else None
 
     def derive_ytd(self, project_id: int, period: str, month_completed: Decimal) -> Decimal:
@@ -102,7 +103,7 @@ class ProgressLog:
                 raise DataError(f"{what}不能为负数")
         if ytd is None:
             ytd = self.derive_ytd(project.id, period, month)
-        values = {"year": int(period[:4]), "ytd_completed": to_db(ytd),
+        values = {"year": Period.parse(period).year, "ytd_completed": to_db(ytd),
                   "month_completed": to_db(month), "status": status,
                   "reported_on": reported_on.isoformat() if reported_on else None}
         if source is not None:
@@ -113,11 +114,10 @@ class ProgressLog:
 
 def ytd_by_project(db, year: int, period: str | None = None) -> dict[int, Decimal]:
     """Each project's year-to-date completed: its latest record of ``year`` with period ≤ P."""
-    last = period or f"{year:04d}-12"
+    last = str(period) if period else str(Period(year, 12))
+    # one probe of the key (project_id, period) per project, not a scan of the year's rows
     rows = db.execute(
-        "SELECT p.project_id, p.ytd_completed FROM progress p"
-        " JOIN (SELECT project_id, MAX(period) AS period FROM progress"
-        "       WHERE year = ? AND period <= ? GROUP BY project_id) latest"
-        " ON latest.project_id = p.project_id AND latest.period = p.period",
+        "SELECT p.id, (SELECT g.ytd_completed FROM progress g WHERE g.project_id = p.id"
+        " AND +g.year = ? AND g.period <= ? ORDER BY g.period DESC LIMIT 1) FROM projects p",
         [year, last]).fetchall()
-    return {pid: from_db(value) for pid, value in rows}
+    return {pid: from_db(value) for pid, value in rows if value is not None}

@@ -209,8 +209,10 @@ def gather_monthly(ledger_or_db: "Ledger | Database", period: Period, *, as_of: 
     """
     from projledger.store.db import read_snapshot
 
+    from projledger.problems import read_once
+
     db = getattr(ledger_or_db, "db", ledger_or_db)
-    with read_snapshot(db):
+    with read_snapshot(db), read_once():  # cards, reply cards and 问题清单 share one read
         return _gather(ledger_or_db, db, Period.parse(period), as_of, filters, save)
 
 

@@ -169,13 +169,15 @@ def collect_starts(ctx: CollectContext) -> Iterable[CardItem | None]:
 
 def schedule_month(db, as_of: dt.date) -> int | None:
     """序时进度 month for ``as_of`` (see the module docstring); None when there is none."""
+    from projledger.period import Period
+
     row = db.execute(
         "SELECT MAX(g.period) FROM progress g JOIN annual_plans a"
         " ON a.project_id = g.project_id AND a.year = g.year"
         " WHERE g.year = ? AND g.period <= ?",
-        [as_of.year, f"{as_of.year:04d}-{as_of.month:02d}"]).fetchone()
+        [as_of.year, str(Period.of(as_of))]).fetchone()
     if row and row[0]:
-        return int(row[0][5:7])
+        return Period.from_db(row[0]).month
     return as_of.month - 1 or None
 
 
