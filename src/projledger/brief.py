@@ -31,6 +31,7 @@ from decimal import ROUND_HALF_UP, Decimal, localcontext
 from fractions import Fraction
 from typing import Protocol
 
+from projledger.labels import RANKING_KIND_WORDS
 from projledger.cards import Card
 from projledger.period import Period
 
@@ -45,7 +46,7 @@ LEVELS = ("省重点", "市重点", "县重点")
 STREAK_ALERT = 3
 PART_HEADINGS = ("总体情况", "分类推进情况", "分级推进情况", "项目竣工情况", "问题和议定事项办理情况",
                  "红黄蓝牌预警情况", "排名情况")
-KIND_WORDS = {"township": "乡镇", "department": "部门"}
+KIND_WORDS = RANKING_KIND_WORDS  # projledger.labels
 
 
 # ---------------------------------------------------------------- records in

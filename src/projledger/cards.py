@@ -51,6 +51,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from enum import Enum
 from typing import Protocol, runtime_checkable
 
+from projledger.labels import CARD_KIND_LABELS
 from projledger.text import squash
 
 __all__ = [
@@ -102,9 +103,7 @@ _KEYS = {Card.RED: "red", Card.YELLOW: "yellow", Card.BLUE: "blue"}
 CARD_ORDER: tuple[Card, ...] = (Card.RED, Card.YELLOW, Card.BLUE)
 
 #: Item kinds and how a reason names them.
-KIND_LABELS = {"problem": "问题", "procedure": "前期手续", "start": "开工", "invest": "投资",
-               "milestone": "节点", "completion": "竣工", "supplement": "容缺补正材料",
-               "simulated_expiry": "模拟审批", "meeting_item": "议定事项", "reply": "解决意见"}
+KIND_LABELS = CARD_KIND_LABELS  # projledger.labels: the words in one place
 
 #: Kinds judged by the working-day deadline rule (:func:`deadline_card`).
 DEADLINE_KINDS = ("problem", "procedure", "milestone", "supplement", "meeting_item", "reply")

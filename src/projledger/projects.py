@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from projledger.dates import iso
+from projledger.labels import NATURES as LABELLED_NATURES
 from projledger.errors import DataError, NotFoundError
 from projledger.money import from_db, money_json, to_db
 from projledger.text import normalize_name
@@ -25,7 +26,7 @@ __all__ = [
 ]
 
 CODE_PATTERN = re.compile(r"^\d{4}-\d{6}-\d{2}-\d{2}-\d{6}$")
-NATURES = ("新开工", "续建", "前期")
+NATURES = LABELLED_NATURES  # projledger.labels
 RESERVE_STAGES = ("谋划", "规划", "拟开展前期", "正在开展前期")
 PLAN_STAGES = NATURES
 END_STAGES = ("竣工", "投产", "终止", "退库")

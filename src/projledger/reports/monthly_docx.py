@@ -22,6 +22,7 @@ from collections.abc import Mapping, Sequence
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
+from projledger.labels import RANKING_KIND_WORDS
 from projledger.brief import Brief, area_word
 from projledger.reports.document import OfficialDocument
 
@@ -29,7 +30,7 @@ __all__ = ["CN_NUMBERS", "RANK_HEADERS", "rate_text", "ranking_table_rows", "add
            "red_card_rows", "addressee_of", "build_monthly_docx", "monthly_document", "write_monthly_docx", "default_office", "doc_number"]
 
 CN_NUMBERS = "一二三四五六七八九十"
-KIND_WORDS = {"township": "乡镇", "department": "部门"}
+KIND_WORDS = RANKING_KIND_WORDS  # projledger.labels
 RANK_HEADERS = ("排名", "{unit}", "项目数", "开工率", "年度计划\n(万元)", "累计完成\n(万元)", "投资\n完成率",
                 "办结率", "得分", "备注")
 RANK_WIDTHS = (5, 12, 4.5, 8.5, 11, 11, 8.5, 8.5, 8, 9)  # rates, scores and names fit on one line at 9 pt

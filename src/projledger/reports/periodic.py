@@ -28,6 +28,7 @@ from openpyxl.chart import LineChart, Reference
 from openpyxl.drawing.spreadsheet_drawing import AnchorMarker, TwoCellAnchor
 from openpyxl.utils import get_column_letter
 
+from projledger.labels import RANKING_KIND_WORDS
 from projledger.brief import area_word, say_amount
 from projledger.reports.xlsx import (
     BOTTOM3_FILL, HEADER_FILL, INTEGER, new_workbook, put, save_workbook, setup_sheet, write_title,
@@ -40,7 +41,7 @@ if TYPE_CHECKING:  # a writer takes the gathered records; it never reads the led
 __all__ = ["title_of", "default_filename", "span_sentence", "build_workbook", "write_workbook", "build_docx",
            "write_docx"]
 
-KIND_WORDS = {"township": "乡镇", "department": "部门"}
+KIND_WORDS = RANKING_KIND_WORDS  # projledger.labels
 SCORE = "0.00"
 WHAT = {"quarter": "重大项目推进情况季度分析", "half": "重大项目推进情况半年通报", "annual": "重大项目推进情况及年度考核通报"}
 CN = "一二三四五六七八九十"
