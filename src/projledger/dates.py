@@ -17,7 +17,7 @@ import re
 from projledger.errors import DataError, UsageError
 from projledger.period import Period
 
-__all__ = ["parse_iso_date", "parse_done_on", "parse_period", "period_end", "period_of", "today", "iso"]
+__all__ = ["parse_iso_date", "parse_done_on", "parse_period", "period_end", "today", "iso"]
 
 _DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 
@@ -56,11 +56,6 @@ def parse_period(text: str, what: str = "期间") -> str:
 
 def period_end(period: "str | Period") -> dt.date:
     return (period if isinstance(period, Period) else Period.from_db(period)).end
-
-
-def period_of(day: dt.date) -> str:
-    """``"2026-10"`` for any day of October 2026."""
-    return str(Period.of(day))
 
 
 def today() -> dt.date:

@@ -271,12 +271,12 @@ def problem_sheet(
     as_of: AsOf = None,
 ) -> None:
     """导出《重大项目落地亟待解决问题清单》（A4横向，红黄蓝牌着色）。"""
-    from projledger.dates import period_of
+    from projledger.period import Period
     from projledger.reports.problem_sheet import write_problem_sheet
 
     day = _as_of(as_of)
     if out is None or out.is_dir():  # like report monthly and template: a default name
-        out = (out or Path()) / f"问题清单-{period_of(day)}.xlsx"
+        out = (out or Path()) / f"问题清单-{Period.of(day)}.xlsx"
     with open_ledger(ctx) as ledger, ledger.snapshot():
         summary = write_problem_sheet(ledger.db, day, out, settings=ledger.settings())
     if summary.provisional_rows:
