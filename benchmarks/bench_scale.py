@@ -140,6 +140,10 @@ def main(argv: list[str]) -> int:
     for label, command in steps:
         results.append(run_child(["--db", db, *command], work, label))
         show(results[-1])
+    for result in results:  # issue 14's targets for the monthly report at this size
+        if result["label"].startswith("report monthly"):
+            print(f"  目标：{result['label']} < 6 s（{result['seconds']:.1f} s），峰值内存 < 600 MB"
+                  f"（{result['peak_mb']:.0f} MB）", flush=True)
     counts = table_counts(db)
     print(f"  台账：项目 {counts['projects']}，年度计划 {counts['annual_plans']}，进度 {counts['progress']} 行，"
           f"问题 {counts['problems']} 条，留痕 {counts['audit']} 条（约 {counts['audit_mb']:.0f} MB 文本）；"
