@@ -82,6 +82,24 @@ def _cycle_work(out: Path) -> tuple[list[list[str]], list[list[str]]]:
     return setup, closing
 
 
+def _meeting_work(out: Path) -> tuple[list[list[str]], list[list[str]]]:
+    """A 月调度会 with two decided items (meetings), then its 纪要 and one 督办函 after ``warn``."""
+    setup = [
+        ["meeting", "add", "--kind", "月调度会", "--on", "2026-11-04", "--title", "10月重大项目调度会",
+         "--chair", "王立新", "--attendee", "县发改局", "--attendee", "县交通局", "--attendee", "县自然资源局"],
+        ["meeting", "item", "add", "1", "--text", "协调河西至东塬道路改建工程征地拆迁", "--lead", "县交通局",
+         "--project", "2025-620821-54-01-000301", "--workdays", "5"],
+        ["meeting", "item", "add", "1", "--text", "落实新型建材产业园用地指标", "--lead", "自然资源局",
+         "--project", "2026-620821-36-01-000502", "--due", "2026-11-30"],
+        ["meeting", "item", "reply", "2", "--on", "2026-11-06", "--text", "已上报市局调剂用地指标"],
+    ]
+    closing = [
+        ["meeting", "minutes", "1", "--docx", str(out / "10月重大项目调度会纪要.docx")],
+        ["letter", "draft", "--kind", "督办函", "--unit", "县交通局", "--as-of", "2026-11-21", "--out", str(out / "督办函")],
+    ]
+    return setup, closing
+
+
 def demo(
     ctx: typer.Context,
     out: Annotated[Path, typer.Option("--out", help="演示输出目录（数据库和报表）")] = Path("projledger-demo"),
@@ -101,6 +119,7 @@ def demo(
     steps: list[list[str]] = [["init", "--county", "示范县"], ["unit", "import", str(source / "units.csv")]]
     registered = set(command.commands)
     cycle_setup, cycle_closing = _cycle_work(out) if "milestone" in registered else ([], [])
+    meeting_setup, meeting_closing = _meeting_work(out) if "meeting" in registered else ([], [])
     for period, filled_on in MONTHS:
         month_files = [str(p) for p in sheets if p.stem.endswith(period)]
         steps.append(["import", *month_files, "--date", filled_on])
@@ -111,11 +130,12 @@ def demo(
         if "report" in registered:
             steps.append(["report", "monthly", "--period", period,
                           "--out", str(out / f"重点项目推进情况排队通报-{period}.xlsx")])
+    steps += meeting_setup
     if "warn" in registered:
         steps.append(["warn", "--as-of", "2026-11-21"])
     if "problem" in registered:
         steps.append(["problem", "sheet", "--as-of", "2026-11-21", "--out", str(out / "问题清单-2026-11.xlsx")])
-    steps += cycle_closing
+    steps += cycle_closing + meeting_closing
     for step in steps:
         console().print(f"\n[bold cyan]$ projledger {shlex.join(step)}[/bold cyan]", markup=True)
         code = command.main(["--db", str(db), *step], prog_name="projledger", standalone_mode=False)
