@@ -155,7 +155,7 @@ def test_a_rollups_latest_rankings_name_each_county(tmp_path):
     """Every county has a 城关镇: in a roll-up the township rows say whose (泾川县·城关镇)."""
     from test_rollup import build_lingtai
 
-    from conftest import Cli
+    from ledger_cli import Cli
     from projledger.serve import make_datasette
 
     files = []
