@@ -504,11 +504,13 @@ def refresh(w: "AuditedWriter") -> RefreshResult:
     Each kind recomputes its own deadlines where its rules live
     (:func:`projledger.problems.refresh_deadlines`,
     :func:`projledger.procedures.refresh_deadlines`); this gathers what moved."""
+    from projledger.meetings import refresh_deadlines as refresh_items
     from projledger.problems import refresh_deadlines as refresh_problems
     from projledger.procedures import refresh_deadlines as refresh_procedures
 
     cal = load_calendar(w.db)
     result = RefreshResult()
     refresh_problems(w, cal, result)
+    refresh_items(w, cal, result)
     refresh_procedures(w, cal, result)
     return result

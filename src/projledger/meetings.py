@@ -434,6 +434,12 @@ def collect_problem_replies(ctx) -> Iterable:
             yield tracking.reply_card(PROBLEM, problem, ctx.as_of, ctx.calendar, ctx.thresholds)
 
 
+def refresh_deadlines(w, cal, result) -> None:
+    """Recompute decided items' provisional deadlines (:func:`projledger.calendar.refresh`)."""
+    tracking.refresh_provisional(w, cal, result, provisional_items(w.db), kind="meeting_item",
+                                 table="meeting_items")
+
+
 def provisional_items(db) -> list[tuple]:
     """Decided items with a provisional deadline, for ``calendar refresh``: rows of (id, project_id,
     project code, project name, text, assigned_on, reply_workdays, reply_due_on, reply_due_provisional,

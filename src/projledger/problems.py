@@ -455,24 +455,12 @@ def record_imported(w, project, texts: list[str], reported_on, lead_unit_id, sou
 def refresh_deadlines(w, cal, result) -> None:
     """Recompute the provisional 解决意见 and 解决时限 deadlines of problems with ``cal``
     (:func:`projledger.calendar.refresh`); what moved is noted in ``result``."""
-    from projledger.calendar import recompute_deadline
-
     rows = w.db.execute(
         "SELECT p.id, p.project_id, pr.code, pr.name, p.text, p.reported_on, p.reply_workdays,"
         " p.reply_due_on, p.reply_due_provisional, COALESCE(p.due_start, p.reported_on), p.due_workdays,"
         " p.due_on, p.due_provisional FROM problems p JOIN projects pr ON pr.id = p.project_id"
         " WHERE p.due_provisional = 1 OR p.reply_due_provisional = 1 ORDER BY p.id").fetchall()
-    for (pid, project_id, code, name, text, reported, reply_wd, reply_due, reply_prov,
-         start, due_wd, due, due_prov) in rows:
-        ident = ("problem", pid, code, name, text)
-        changes: dict = {}
-        if reply_prov:
-            recompute_deadline(cal, result, changes, ident, reported, reply_wd, reply_due,
-                               "reply_due_on", "reply_due_provisional")
-        if due_prov:
-            recompute_deadline(cal, result, changes, ident, start, due_wd, due, "due_on", "due_provisional")
-        if changes:
-            w.update("problems", {"id": pid}, changes, project_id=project_id)
+    tracking.refresh_provisional(w, cal, result, rows, kind="problem", table="problems")
 
 
 # -- one read per report ----------------------------------------------------------------

@@ -35,6 +35,7 @@ from projledger.errors import DataError
 from projledger.text import squash
 
 __all__ = [
+    "refresh_provisional",
     "TrackedKind",
     "TrackedItem",
     "Deadlines",
@@ -305,3 +306,25 @@ def audit_of(db, kind: TrackedKind, item_id: int) -> list[dict]:
     return [{"id": r[0], "at": r[1], "actor": r[2], "command": r[3], "table": r[4], "key": r[5], "action": r[6],
              "before": json.loads(r[7]) if r[7] else None, "after": json.loads(r[8]) if r[8] else None}
             for r in rows]
+
+
+def refresh_provisional(w, cal, result, rows, *, kind: str, table: str) -> None:
+    """Recompute the provisional 解决意见 and 完成/解决时限 deadlines of tracked items with ``cal``
+    (``calendar import`` / ``calendar refresh``); what moved is noted in ``result``.
+
+    ``rows``: (id, project_id, project code, project name, text, reply start, reply_workdays,
+    reply_due_on, reply_due_provisional, due start, due_workdays, due_on, due_provisional).
+    """
+    from projledger.calendar import recompute_deadline
+
+    for (item_id, project_id, code, name, text, reply_start, reply_wd, reply_due, reply_prov,
+         start, due_wd, due, due_prov) in rows:
+        ident = (kind, item_id, code, name, text)
+        changes: dict = {}
+        if reply_prov:
+            recompute_deadline(cal, result, changes, ident, reply_start, reply_wd, reply_due,
+                               "reply_due_on", "reply_due_provisional")
+        if due_prov:
+            recompute_deadline(cal, result, changes, ident, start, due_wd, due, "due_on", "due_provisional")
+        if changes:
+            w.update(table, {"id": item_id}, changes, project_id=project_id)

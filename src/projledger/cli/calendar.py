@@ -23,7 +23,8 @@ Json = Annotated[bool, typer.Option("--json", help="输出 JSON")]
 SOURCE_LABELS = {"official": "官方", "provisional": "暂定（法定节日）"}
 ORIGIN_LABELS = {"set": "本地设置", "import": "导入通知"}
 FIELD_LABELS = {("problem", "due_on"): "解决时限", ("problem", "reply_due_on"): "提出解决意见时限",
-                ("procedure", "due_on"): "办理时限", ("procedure", "convert_due"): "转正式时限"}
+                ("procedure", "due_on"): "办理时限", ("procedure", "convert_due"): "转正式时限",
+                ("meeting_item", "due_on"): "完成时限", ("meeting_item", "reply_due_on"): "提出解决意见时限"}
 
 
 def _weekday(day) -> str:
