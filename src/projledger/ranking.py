@@ -56,7 +56,6 @@ from typing import TYPE_CHECKING
 
 from projledger.money import from_db, to_db
 from projledger.period import Period
-from projledger.plans import plans_for_year
 from projledger.progress import ytd_by_project
 from projledger.scoring import (
     UNIT_KINDS,

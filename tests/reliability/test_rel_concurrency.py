@@ -226,7 +226,7 @@ def test_monthly_ranking_reads_one_snapshot(two_month_county, tmp_path, monkeypa
 
     september_db, october = two_month_county
     db = gen_county.copy_ledger(september_db, tmp_path / "snapshot.db")
-    original = ranking.plans_for_year
+    original = ranking._plan_bases  # the ranking's first read of the ledger
     fired = []
 
     def plans_then_someone_imports(conn, year):
@@ -241,10 +241,11 @@ def test_monthly_ranking_reads_one_snapshot(two_month_county, tmp_path, monkeypa
     with Ledger.open(db, actor="test", command="test") as ledger:
         before = ranking.monthly_ranking(ledger, "2026-10").to_json()
     gen_county.copy_ledger(september_db, db)
-    monkeypatch.setattr(ranking, "plans_for_year", plans_then_someone_imports)
+    monkeypatch.setattr(ranking, "_plan_bases", plans_then_someone_imports)
     with Ledger.open(db, actor="test", command="test") as ledger:
         during = ranking.monthly_ranking(ledger, "2026-10").to_json()
-    monkeypatch.setattr(ranking, "plans_for_year", original)
+    assert fired, "the concurrent import never ran: the test would check nothing"
+    monkeypatch.setattr(ranking, "_plan_bases", original)
     with Ledger.open(db, actor="test", command="test") as ledger:
         after = ranking.monthly_ranking(ledger, "2026-10").to_json()
     assert during in (before, after)
