@@ -27,6 +27,8 @@ import sqlite_utils
 from projledger.errors import BusyError, DataError
 
 __all__ = [
+    "LedgerDatabase",
+    "split_statements",
     "DEFAULT_DB",
     "DEFAULT_BUSY_TIMEOUT",
     "resolve_db_path",
@@ -157,6 +159,38 @@ def _refuse_newer(path: Path, user_version: int, applied: list[tuple[str, str]])
                         "请升级 projledger 后再使用")
 
 
+def split_statements(sql: str) -> Iterator[str]:
+    """The complete statements of a script, cut at the ``;`` that ends each one (a trigger's
+    inner ``;`` does not end it: :func:`sqlite3.complete_statement` decides)."""
+    start = 0
+    end = sql.find(";")
+    while end != -1:
+        candidate = sql[start:end + 1]
+        if sqlite3.complete_statement(candidate):
+            if candidate.strip(" \t\r\n;"):
+                yield candidate.strip()
+            start = end + 1
+        end = sql.find(";", end + 1)
+    rest = sql[start:].strip()
+    if rest:
+        yield rest
+
+
+class LedgerDatabase(sqlite_utils.Database):
+    """sqlite-utils' Database whose ``executescript`` inside a transaction splits the script in
+    linear time.  sqlite-utils re-joins the statement text at every character (quadratic in a
+    statement's length): applying this ledger's migrations to a new file took 0.15 s of its
+    0.2 s there.  Outside a transaction it is sqlite3's own ``executescript``, as before."""
+
+    def executescript(self, sql: str) -> sqlite3.Cursor:
+        if not self.conn.in_transaction:
+            return self.conn.executescript(sql)
+        cursor = self.conn.cursor()
+        for statement in split_statements(sql):
+            cursor.execute(statement)
+        return cursor
+
+
 def connect(path: Path, *, create: bool = False) -> sqlite_utils.Database:
     """Open the ledger with the pragmas every connection needs (after :func:`preflight`).
 
@@ -180,7 +214,7 @@ def connect(path: Path, *, create: bool = False) -> sqlite_utils.Database:
         conn.execute("PRAGMA synchronous = NORMAL")
     except sqlite3.Error as exc:
         raise translate_sqlite_error(exc, path) from None
-    return sqlite_utils.Database(conn)
+    return LedgerDatabase(conn)
 
 
 def is_busy_error(exc: BaseException) -> bool:
