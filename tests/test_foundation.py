@@ -331,3 +331,12 @@ def test_doctor_counts_provisional_deadlines_and_those_now_confirmable(county, d
     conn.close()
     assert county.json("doctor")["calendar"]["confirmable_deadlines"] >= 1
     assert "calendar refresh" in county("doctor").stdout
+
+
+def test_doctor_counts_decided_items_provisional_deadlines(county):
+    county("meeting", "add", "--kind", "月调度会", "--on", "2026-12-28")
+    before = county.json("doctor")["calendar"]["provisional_deadlines"]
+    county("meeting", "item", "add", "1", "--text", "协调管网穿越国道手续", "--lead", "交通局", "--workdays", "10")
+    # 10 working days after 28 December fall in 2027, a year with no official calendar yet: its 完成时限
+    # is provisional (its 解决意见 deadline, 3 working days later, is 31 December 2026: official).
+    assert county.json("doctor")["calendar"]["provisional_deadlines"] == before + 1

@@ -22,6 +22,8 @@ PROVISIONAL_COLUMNS = (
     ("problems", "due_on", "due_provisional"),
     ("problems", "reply_due_on", "reply_due_provisional"),
     ("procedures", "due_on", "due_provisional"),
+    ("meeting_items", "due_on", "due_provisional"),
+    ("meeting_items", "reply_due_on", "reply_due_provisional"),
 )
 
 
