@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING
 from projledger.brief import Brief, BriefInput, BriefProject, ItemCounts, ProblemCounts, compute_brief
 from projledger.money import from_db
 from projledger.period import Period
+from projledger.dates import stored_date as _date
 
 if TYPE_CHECKING:
     from projledger.report_data import MonthlyData
@@ -50,10 +51,6 @@ class BriefExtras:
     projects: dict[int, ProjectExtra] = field(default_factory=dict)
     problems_reported: int = 0
     problems_closed: int = 0
-
-
-def _date(text: str | None) -> dt.date | None:
-    return dt.date.fromisoformat(text) if text else None
 
 
 def _project_extras(db: "Database", period: Period, keep: set[int] | None) -> dict[int, ProjectExtra]:

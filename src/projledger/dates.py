@@ -17,7 +17,7 @@ import re
 from projledger.errors import DataError, UsageError
 from projledger.period import Period
 
-__all__ = ["parse_iso_date", "parse_done_on", "parse_period", "period_end", "today", "iso"]
+__all__ = ["parse_iso_date", "parse_done_on", "parse_period", "period_end", "today", "iso", "stored_date"]
 
 _DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 
@@ -69,3 +69,8 @@ def today() -> dt.date:
 
 def iso(day: dt.date | None) -> str | None:
     return day.isoformat() if day else None
+
+
+def stored_date(text: str | None) -> dt.date | None:
+    """A date as the ledger stores it (ISO text, or NULL) → date; the inverse of :func:`iso`."""
+    return dt.date.fromisoformat(text) if text else None

@@ -32,6 +32,7 @@ from projledger.errors import DataError, NotFoundError
 from projledger.projects import Project, Projects
 from projledger.tracking import TrackedItem, TrackedKind
 from projledger.units import Unit, Units
+from projledger.dates import stored_date as _date, iso as _iso
 
 __all__ = [
     "MEETING_KINDS",
@@ -62,14 +63,6 @@ _ITEM_SELECT = (
     " i.reply_text, i.due_workdays, i.due_on, i.due_provisional, i.status, i.closed_on, i.resolution"
     " FROM meeting_items i JOIN meetings m ON m.id = i.meeting_id"
 )
-
-
-def _date(text: str | None) -> dt.date | None:
-    return dt.date.fromisoformat(text) if text else None
-
-
-def _iso(day: dt.date | None) -> str | None:
-    return day.isoformat() if day else None
 
 
 def check_kind(kind: str | None) -> str:

@@ -47,6 +47,7 @@ from projledger.projects import Project, Projects
 from projledger.text import squash
 from projledger.tracking import STATUSES, TrackedItem, TrackedKind, choose
 from projledger.units import Unit, Units
+from projledger.dates import stored_date as _date, iso as _iso
 
 __all__ = [
     "read_once",
@@ -73,14 +74,6 @@ _SELECT = (
     " pr.code, pr.name, pr.township_id, p.meeting_id"
     " FROM problems p JOIN projects pr ON pr.id = p.project_id"
 )
-
-
-def _date(text: str | None) -> dt.date | None:
-    return dt.date.fromisoformat(text) if text else None
-
-
-def _iso(day: dt.date | None) -> str | None:
-    return day.isoformat() if day else None
 
 
 @dataclass(frozen=True)

@@ -41,6 +41,7 @@ from projledger.errors import DataError, NotFoundError, UsageError
 from projledger.projects import Project, Projects
 from projledger.text import nfkc, squash
 from projledger.units import Units
+from projledger.dates import stored_date as _date, iso as _iso
 
 __all__ = [
     "refresh_deadlines",
@@ -164,13 +165,6 @@ class Catalog:
 
 
 # -- procedures ------------------------------------------------------------------------------
-
-def _date(text: str | None) -> dt.date | None:
-    return dt.date.fromisoformat(text) if text else None
-
-
-def _iso(day: dt.date | None) -> str | None:
-    return day.isoformat() if day else None
 
 
 _COLUMNS = ("id", "project_id", "item", "mode", "lead_unit_id", "accepted_on", "limit_workdays",

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-from projledger.dates import iso
+from projledger.dates import iso, stored_date as _date
 from projledger.labels import NATURES as LABELLED_NATURES
 from projledger.errors import DataError, NotFoundError
 from projledger.money import from_db, money_json, to_db
@@ -126,10 +126,6 @@ class Project:
             "leader": self.leader, "level": self.level, "tags": list(self.tags),
             "liaison": self.liaison, "completed_on": iso(self.completed_on),
         }
-
-
-def _date(text: str | None) -> dt.date | None:
-    return dt.date.fromisoformat(text) if text else None
 
 
 class Projects:

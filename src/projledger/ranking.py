@@ -54,6 +54,7 @@ from decimal import Decimal
 
 from typing import TYPE_CHECKING
 
+from projledger.dates import stored_date as _date
 from projledger.money import from_db, to_db
 from projledger.period import Period
 from projledger.progress import ytd_by_project
@@ -134,10 +135,6 @@ def report_as_of(period: str | Period, today: dt.date | None = None) -> dt.date:
     """End of the period, or today when that is earlier (a report run before the month is
     over cannot judge deadlines in the future)."""
     return min(Period.parse(period).end, today or dt.date.today())
-
-
-def _date(text: str | None) -> dt.date | None:
-    return dt.date.fromisoformat(text) if text else None
 
 
 def _plan_bases(db: "Database", year: int) -> list[PlanProject]:

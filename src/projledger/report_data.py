@@ -27,6 +27,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from projledger.period import Period
+from projledger.dates import stored_date as _date
 
 if TYPE_CHECKING:
     from projledger.brief import Brief
@@ -291,10 +292,6 @@ def _project_names(db: "Database", ids: set[int]) -> dict[int, str]:
         names.update(db.execute(
             f"SELECT id, name FROM projects WHERE id IN ({','.join('?' * len(chunk))})", chunk).fetchall())
     return names
-
-
-def _date(text: str | None) -> dt.date | None:
-    return dt.date.fromisoformat(text) if text else None
 
 
 def project_lines(db: "Database", period: Period, cards, keep: set[int] | None = None,

@@ -33,7 +33,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from projledger.dates import iso
+from projledger.dates import iso, stored_date as _date
 from projledger.errors import DataError
 from projledger.money import from_db, money_json, to_db
 from projledger.projects import Project, Projects
@@ -147,10 +147,6 @@ class ReserveItem:
             "next3_investment": money_json(self.info.next3_investment),
             "last_review": self.last_review.to_json() if self.last_review else None,
         }
-
-
-def _date(text: str | None) -> dt.date | None:
-    return dt.date.fromisoformat(text) if text else None
 
 
 # ------------------------------------------------------------------ the store

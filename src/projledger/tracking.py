@@ -33,6 +33,7 @@ from dataclasses import dataclass, replace
 
 from projledger.errors import DataError
 from projledger.text import squash
+from projledger.dates import iso as _iso
 
 __all__ = [
     "refresh_provisional",
@@ -88,10 +89,6 @@ class TrackedItem:
 
     def replied_by(self, as_of: dt.date) -> bool:
         return self.replied_on is not None and self.replied_on <= as_of
-
-
-def _iso(day: dt.date | None) -> str | None:
-    return day.isoformat() if day else None
 
 
 def choose(value: str | None, choices: list[str] | tuple[str, ...], what: str) -> str | None:
