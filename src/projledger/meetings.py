@@ -29,9 +29,9 @@ from dataclasses import dataclass
 
 from projledger import tracking
 from projledger.errors import DataError, NotFoundError
-from projledger.projects import Project, Projects
+from projledger.projects import Project
 from projledger.tracking import TrackedItem, TrackedKind
-from projledger.units import Unit, Units
+from projledger.units import Unit
 from projledger.dates import stored_date as _date, iso as _iso
 
 __all__ = [
@@ -186,30 +186,8 @@ def _clean(value: str | None) -> str | None:
     return text or None
 
 
-class MeetingStore:
+class MeetingStore(tracking.TrackedStore):
     """Meeting and item reads, and writes inside the caller's transaction (``w``)."""
-
-    def __init__(self, db, *, settings=None, calendar=None, units: Units | None = None):
-        self.db = db
-        self.units = units or Units(db)
-        self.projects = Projects(db, self.units)
-        self._settings, self._calendar = settings, calendar
-
-    @property
-    def settings(self):
-        if self._settings is None:
-            from projledger.settings import load_settings
-
-            self._settings = load_settings(self.db)
-        return self._settings
-
-    @property
-    def calendar(self):
-        if self._calendar is None:
-            from projledger.calendar import load_calendar
-
-            self._calendar = load_calendar(self.db)
-        return self._calendar
 
     def thresholds(self):
         from projledger.cards import CardThresholds

@@ -43,10 +43,10 @@ from dataclasses import dataclass, field, replace
 
 from projledger import tracking
 from projledger.errors import DataError, NotFoundError
-from projledger.projects import Project, Projects
+from projledger.projects import Project
 from projledger.text import squash
 from projledger.tracking import STATUSES, TrackedItem, TrackedKind, choose
-from projledger.units import Unit, Units
+from projledger.units import Unit
 from projledger.dates import stored_date as _date, iso as _iso
 
 __all__ = [
@@ -176,31 +176,8 @@ def _clean_text(text: str | None, what: str = "问题内容") -> str:
     return tracking.clean_text(text, what)
 
 
-class ProblemStore:
+class ProblemStore(tracking.TrackedStore):
     """Problem reads, and writes inside the caller's transaction (``w`` = AuditedWriter)."""
-
-    def __init__(self, db, *, settings=None, calendar=None, units: Units | None = None):
-        self.db = db
-        self.units = units or Units(db)
-        self.projects = Projects(db, self.units)
-        self._settings = settings
-        self._calendar = calendar
-
-    @property
-    def settings(self):
-        if self._settings is None:
-            from projledger.settings import load_settings
-
-            self._settings = load_settings(self.db)
-        return self._settings
-
-    @property
-    def calendar(self):
-        if self._calendar is None:
-            from projledger.calendar import load_calendar
-
-            self._calendar = load_calendar(self.db)
-        return self._calendar
 
     # -- reads ------------------------------------------------------------------
     def _from_rows(self, rows) -> list[Problem]:

@@ -36,6 +36,7 @@ from projledger.text import squash
 from projledger.dates import iso as _iso
 
 __all__ = [
+    "TrackedStore",
     "refresh_provisional",
     "TrackedKind",
     "TrackedItem",
@@ -325,3 +326,33 @@ def refresh_provisional(w, cal, result, rows, *, kind: str, table: str) -> None:
             recompute_deadline(cal, result, changes, ident, start, due_wd, due, "due_on", "due_provisional")
         if changes:
             w.update(table, {"id": item_id}, changes, project_id=project_id)
+
+
+class TrackedStore:
+    """What the stores of tracked items share: the ledger handle, its units and projects, and the
+    settings and working-day calendar, each loaded once when first needed (or given)."""
+
+    def __init__(self, db, *, settings=None, calendar=None, units=None):
+        from projledger.projects import Projects
+        from projledger.units import Units
+
+        self.db = db
+        self.units = units or Units(db)
+        self.projects = Projects(db, self.units)
+        self._settings, self._calendar = settings, calendar
+
+    @property
+    def settings(self):
+        if self._settings is None:
+            from projledger.settings import load_settings
+
+            self._settings = load_settings(self.db)
+        return self._settings
+
+    @property
+    def calendar(self):
+        if self._calendar is None:
+            from projledger.calendar import load_calendar
+
+            self._calendar = load_calendar(self.db)
+        return self._calendar
